@@ -1,0 +1,3 @@
+from garrison.app import cli_main
+
+cli_main()

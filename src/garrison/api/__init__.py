@@ -1,0 +1,1 @@
+"""The OpenAI-compatible HTTP API (FastAPI): translates wire <-> service calls, nothing more."""

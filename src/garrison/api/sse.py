@@ -1,0 +1,110 @@
+"""Server-sent events exactly as OpenAI sends them: ``data: {json}\\n\\n`` ... ``data: [DONE]\\n\\n``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from garrison.api.errors import sse_error
+from garrison.core.errors import GarrisonError
+from garrison.core.types import Delta, Usage
+
+DONE = "data: [DONE]\n\n"
+
+
+def _usage(usage: Usage) -> dict[str, int]:
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+
+
+def event(payload: dict[str, Any]) -> str:
+    return "data: " + json.dumps(payload, separators=(",", ":"), ensure_ascii=False) + "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamShape:
+    id: str
+    created: int
+    model: str
+    chat: bool
+    include_usage: bool
+
+    def chunk(self, text: str | None, finish: str | None, *, role: bool = False) -> dict[str, Any]:
+        if self.chat:
+            delta: dict[str, Any] = {}
+            if role:
+                delta["role"] = "assistant"
+            if text is not None:
+                delta["content"] = text
+            choice: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+            obj = "chat.completion.chunk"
+        else:
+            choice = {"index": 0, "text": text or "", "logprobs": None, "finish_reason": finish}
+            obj = "text_completion"
+        out: dict[str, Any] = {
+            "id": self.id,
+            "object": obj,
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [choice],
+        }
+        if self.include_usage:
+            out["usage"] = None
+        return out
+
+    def usage_chunk(self, usage: Usage) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": "chat.completion.chunk" if self.chat else "text_completion",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [],
+            "usage": _usage(usage),
+        }
+
+
+async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[Delta]) -> AsyncIterator[str]:
+    """Render deltas as OpenAI chunks. ``first`` was already pulled so errors before the first
+    token could still become a normal HTTP error; errors after it become a final error event."""
+    usage = Usage()
+    finish: str | None = None
+    if shape.chat:
+        yield event(shape.chunk("", None, role=True))
+
+    def frames(delta: Delta) -> list[str]:
+        nonlocal usage, finish
+        out = []
+        if delta.usage is not None:
+            usage = delta.usage
+        if delta.text:
+            out.append(event(shape.chunk(delta.text, None)))
+        if delta.finish_reason is not None:
+            finish = delta.finish_reason
+        return out
+
+    try:
+        if first is not None:
+            for frame in frames(first):
+                yield frame
+        async for delta in rest:
+            for frame in frames(delta):
+                yield frame
+    except GarrisonError as exc:
+        yield sse_error(exc)
+        yield DONE
+        return
+    finally:
+        aclose = getattr(rest, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    yield event(shape.chunk(None if shape.chat else "", finish or "stop"))
+    if shape.include_usage:
+        yield event(shape.usage_chunk(usage))
+    yield DONE

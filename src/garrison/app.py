@@ -1,0 +1,199 @@
+"""The composition root: the one place that reads settings and builds every concrete object."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from garrison.api.app import create_app
+from garrison.config import Settings, load_settings
+from garrison.core.clock import RandomIds, SystemClock
+from garrison.core.errors import ConfigurationError, InvalidRequest
+from garrison.core.types import ModelRecord
+from garrison.engines.base import Engine
+from garrison.engines.fake import FakeEngine
+from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
+from garrison.engines.openai_remote import RemoteOpenAIEngine
+from garrison.security import egress
+from garrison.service.container import Services
+from garrison.service.gateway import Gateway
+from garrison.service.keys import KeyService
+from garrison.service.limits import Limits
+from garrison.service.metrics import Metrics
+from garrison.service.models import ModelService
+from garrison.service.pool import EngineFactory, ModelPool
+from garrison.service.setup import SetupService
+from garrison.store.db import Database
+from garrison.store.keys import KeyRepository
+from garrison.store.models import ModelRepository
+
+log = logging.getLogger("garrison")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    services: Services
+    pool: ModelPool
+    gateway: Gateway
+    metrics: Metrics
+    egress: egress.EgressPolicy
+
+
+def open_data_dir(settings: Settings, *, create: bool) -> Path:
+    data_dir = settings.data_dir.expanduser().resolve()
+    if create:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(data_dir, 0o700)
+    elif not settings.database_path.expanduser().exists():
+        raise ConfigurationError(
+            f"no Garrison data directory at {data_dir}: run `garrison init` first (or `make run`)"
+        )
+    return data_dir
+
+
+def install_egress_guard(settings: Settings, metrics: Metrics | None = None) -> egress.EgressPolicy:
+    policy = egress.EgressPolicy()
+    policy.allow(settings.egress_allow)
+    if metrics is not None:
+        policy.on_refused.append(lambda _what: metrics.egress_refused.inc())
+    return egress.install(policy)
+
+
+def engine_factory(settings: Settings, models: ModelService, policy: egress.EgressPolicy) -> EngineFactory:
+    def build(record: ModelRecord) -> Engine:
+        if record.engine == "llamacpp":
+            config = LlamaCppConfig(
+                path=models.path_of(record),
+                parallel=settings.llamacpp_parallel,
+                slot_context=min(settings.llamacpp_slot_context, record.context_length),
+                threads=settings.llamacpp_threads,
+                chat_template=record.chat_template,
+                embeddings=record.embeddings,
+            )
+            return LlamaCppEngine(record.name, config)
+        if record.engine == "openai":
+            return RemoteOpenAIEngine(
+                record.name,
+                base_url=record.base_url or "",
+                remote_model=record.remote_model or record.name,
+                context_length=record.context_length,
+                host_allowed=policy.permits,
+                api_key=settings.remote_api_key,
+            )
+        if record.engine == "fake":
+            return FakeEngine(record.name, context_length=record.context_length)
+        raise InvalidRequest(f"model {record.name}: unknown engine {record.engine!r}")
+
+    return build
+
+
+def build(
+    settings: Settings,
+    *,
+    create: bool = False,
+    factory: EngineFactory | None = None,
+) -> Runtime:
+    metrics = Metrics()
+    policy = install_egress_guard(settings, metrics)
+    data_dir = open_data_dir(settings, create=create)
+    db = Database(data_dir / "garrison.db")
+    version = db.migrate()
+    clock = SystemClock()
+    keys = KeyService(KeyRepository(db), clock)
+    models = ModelService(ModelRepository(db), data_dir, clock)
+    setup = SetupService(data_dir, version, models, keys)
+    services = Services(keys=keys, models=models, setup=setup, host_allowed=policy.permits, close=db.close)
+    pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
+    limits = Limits(
+        max_messages=settings.max_messages,
+        max_prompt_chars=settings.max_prompt_chars,
+        max_embedding_inputs=settings.max_embedding_inputs,
+    )
+    gateway = Gateway(keys, pool, limits, metrics)
+    return Runtime(settings, db, services, pool, gateway, metrics, policy)
+
+
+def create_asgi(runtime: Runtime) -> FastAPI:
+    names = runtime.settings.serve_models or None
+
+    async def start() -> None:
+        if not runtime.services.keys.has_keys():
+            raise ConfigurationError("no API key exists: run `garrison init` first")
+        runtime.pool.start(names)
+        if not runtime.pool.served():
+            reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no model is registered"
+            raise ConfigurationError(f"no model could be served: {reasons}")
+
+    return create_app(
+        runtime.gateway,
+        clock=SystemClock(),
+        ids=RandomIds(),
+        max_body_bytes=runtime.settings.max_body_bytes,
+        on_startup=start,
+    )
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    settings.check_bind()
+    runtime = build(settings)
+    app = create_asgi(runtime)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def asgi_from_env() -> FastAPI:
+    """``uvicorn --factory garrison.app:asgi_from_env`` entry point."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_asgi(build(settings))
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+class CliBackend:
+    """What the CLI adapter is given: it opens services and serves, nothing more."""
+
+    def open(self, data_dir: Path | None, *, create: bool = False) -> Services:
+        settings = load_settings(data_dir=data_dir)
+        return build(settings, create=create).services
+
+    def serve(self, **overrides: object) -> None:
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_level)
+        serve(settings)
+
+    def install_guard(self) -> None:
+        install_egress_guard(load_settings())
+
+    def data_dir(self, data_dir: Path | None = None) -> Path:
+        return load_settings(data_dir=data_dir).data_dir.expanduser().resolve()
+
+    def server_url(self) -> str:
+        s = load_settings()
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host
+        return f"http://{host}:{s.port}/v1"
+
+
+def cli_main() -> None:
+    from garrison.cli.main import make_cli
+
+    make_cli(CliBackend())()

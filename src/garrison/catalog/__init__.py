@@ -1,0 +1,1 @@
+"""Model provenance: the pinned embedded default, file hashing, GGUF metadata, provisioning."""

@@ -1,0 +1,75 @@
+"""Settings: read once, here, from ``GARRISON_*`` environment variables (or CLI flags that set
+them), then passed down as plain values. docs/configuration.md is generated from this class and
+a test fails when the two disagree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from garrison.core.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GARRISON_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(Path("var/garrison"), description="Data directory: database, models, admin key.")
+    host: str = Field("127.0.0.1", description="Address the server binds to.")
+    port: int = Field(8642, ge=1, le=65535, description="TCP port of the server.")
+    allow_remote_bind: bool = Field(
+        False, description="Allow binding to a non-loopback address (put TLS in front of it)."
+    )
+    egress_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts the server may connect to (remote engines). Loopback is always allowed.",
+    )
+    serve_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated model names to load; empty: every registered model."
+    )
+    llamacpp_parallel: int = Field(8, ge=1, le=256, description="llama.cpp slots: requests decoded together.")
+    llamacpp_slot_context: int = Field(
+        2048, ge=256, description="Tokens per slot (prompt + answer); capped at the model's context length."
+    )
+    llamacpp_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads llama.cpp uses."
+    )
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest accepted request body (413 above).")
+    max_messages: int = Field(256, ge=1, description="Most messages in one chat request.")
+    max_prompt_chars: int = Field(200_000, ge=1, description="Most characters of text in one request.")
+    max_embedding_inputs: int = Field(256, ge=1, description="Most inputs in one embeddings request.")
+    remote_api_key: str | None = Field(
+        None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
+    )
+    log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+
+    @field_validator("egress_allow", "serve_models", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "garrison.db"
+
+    def check_bind(self) -> None:
+        from garrison.security.egress import is_loopback
+
+        if not is_loopback(self.host) and not self.allow_remote_bind:
+            raise ConfigurationError(
+                f"refusing to listen on {self.host}: only loopback is allowed by default. Put a TLS "
+                "proxy in front and set GARRISON_ALLOW_REMOTE_BIND=true if you really mean it"
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except Exception as exc:
+        raise ConfigurationError(f"invalid settings: {exc}") from exc

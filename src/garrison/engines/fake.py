@@ -1,0 +1,107 @@
+"""A deterministic engine for fast unit tests: the answer is a pure function of the request."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+from collections.abc import AsyncIterator
+
+from garrison.core.errors import ContextLengthExceeded
+from garrison.core.types import (
+    Capability,
+    ChatRequest,
+    CompletionRequest,
+    Delta,
+    Embeddings,
+    EmbeddingRequest,
+    Generation,
+    Usage,
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return text.split()
+
+
+class FakeEngine:
+    """Echoes the last user message word by word (``echo: ...``), one token per word."""
+
+    def __init__(
+        self, name: str = "fake", *, context_length: int = 4096, dim: int = 16, delay: float = 0.0
+    ) -> None:
+        self.name = name
+        self.context_length = context_length
+        self.capabilities = frozenset(Capability)
+        self.dim = dim
+        self.delay = delay
+        self._active = 0
+        self.closed = False
+
+    def active_requests(self) -> int:
+        return self._active
+
+    def _answer(self, prompt: str, max_tokens: int | None) -> tuple[list[str], int, str]:
+        prompt_tokens = len(_tokens(prompt))
+        if prompt_tokens > self.context_length:
+            raise ContextLengthExceeded(
+                f"request ({prompt_tokens} tokens) exceeds the available context size "
+                f"({self.context_length} tokens)",
+                param="messages",
+            )
+        words = ["echo:", *_tokens(prompt)]
+        limit = max_tokens if max_tokens is not None else len(words)
+        finish = "length" if limit < len(words) else "stop"
+        return words[:limit], prompt_tokens, finish
+
+    def _chat_prompt(self, request: ChatRequest) -> str:
+        users = [m.content for m in request.messages if m.role == "user"]
+        return users[-1] if users else ""
+
+    async def _generate(self, prompt: str, max_tokens: int | None) -> Generation:
+        words, prompt_tokens, finish = self._answer(prompt, max_tokens)
+        return Generation(
+            text=" ".join(words),
+            finish_reason="length" if finish == "length" else "stop",
+            usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=len(words)),
+        )
+
+    async def _stream(self, prompt: str, max_tokens: int | None) -> AsyncIterator[Delta]:
+        words, prompt_tokens, finish = self._answer(prompt, max_tokens)
+        self._active += 1
+        try:
+            for i, word in enumerate(words):
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                yield Delta(text=word if i == 0 else " " + word)
+            yield Delta(
+                finish_reason="length" if finish == "length" else "stop",
+                usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=len(words)),
+            )
+        finally:
+            self._active -= 1
+
+    async def chat(self, request: ChatRequest) -> Generation:
+        return await self._generate(self._chat_prompt(request), request.sampling.max_tokens)
+
+    def stream_chat(self, request: ChatRequest) -> AsyncIterator[Delta]:
+        return self._stream(self._chat_prompt(request), request.sampling.max_tokens)
+
+    async def complete(self, request: CompletionRequest) -> Generation:
+        return await self._generate(request.prompt, request.sampling.max_tokens)
+
+    def stream_complete(self, request: CompletionRequest) -> AsyncIterator[Delta]:
+        return self._stream(request.prompt, request.sampling.max_tokens)
+
+    async def embed(self, request: EmbeddingRequest) -> Embeddings:
+        vectors = []
+        for text in request.inputs:
+            digest = hashlib.sha256(text.encode()).digest()
+            raw = [(digest[i % len(digest)] - 127.5) / 127.5 for i in range(self.dim)]
+            norm = math.sqrt(sum(v * v for v in raw)) or 1.0
+            vectors.append(tuple(v / norm for v in raw))
+        tokens = sum(len(_tokens(t)) for t in request.inputs)
+        return Embeddings(vectors=tuple(vectors), usage=Usage(prompt_tokens=tokens))
+
+    async def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,227 @@
+"""llama.cpp in-process through ``xllamacpp``: llama.cpp's own server code, continuous batching
+over ``parallel`` slots. Each call blocks a worker thread inside C++ (the GIL is released), and
+streamed chunks are handed to the event loop through a thread-safe queue. When the consumer goes
+away (a client disconnects) the next callback returns True, which makes llama.cpp stop the task
+and free its slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from garrison.core.errors import EngineUnavailable, GarrisonError
+from garrison.core.types import (
+    Capability,
+    ChatRequest,
+    CompletionRequest,
+    Delta,
+    Embeddings,
+    EmbeddingRequest,
+    Generation,
+    Usage,
+)
+from garrison.engines.base import error_from_openai
+from garrison.engines.openai_shapes import delta_of, generation_of, messages_payload
+
+_DONE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class LlamaCppConfig:
+    path: Path
+    parallel: int = 8  # slots served concurrently (continuous batching)
+    slot_context: int = 2048  # tokens per slot; total KV cache = parallel * slot_context
+    threads: int = 2
+    batch: int = 512
+    chat_template: str | None = None
+    embeddings: bool = True
+
+
+class LlamaCppEngine:
+    def __init__(self, name: str, config: LlamaCppConfig) -> None:
+        import xllamacpp as xl  # native library: imported only when a model is really loaded
+
+        self.name = name
+        self.config = config
+        self.context_length = config.slot_context
+        caps = {Capability.CHAT, Capability.COMPLETION, Capability.STREAM}
+        if config.embeddings:
+            caps.add(Capability.EMBEDDINGS)
+        self.capabilities = frozenset(caps)
+        params = xl.CommonParams()
+        params.model.path = str(config.path)
+        params.n_parallel = config.parallel
+        params.n_ctx = config.parallel * config.slot_context
+        params.n_batch = config.batch
+        params.cpuparams.n_threads = config.threads
+        params.cpuparams_batch.n_threads = config.threads
+        params.verbosity = 0  # llama.cpp logs to stderr otherwise
+        params.offline = True  # never let llama.cpp fetch a model
+        params.use_jinja = True
+        params.ctx_shift = False  # an over-long request is an error, never silently truncated
+        params.endpoint_metrics = True
+        # xllamacpp also opens an HTTP listener on loopback; lock it with a key nobody knows so
+        # that no local process can reach the model around authentication and audit.
+        params.api_keys = [secrets.token_urlsafe(32)]
+        if config.chat_template:
+            params.chat_template = config.chat_template
+        if config.embeddings:
+            params.embedding = True
+            params.pooling_type = xl.llama_pooling_type.LLAMA_POOLING_TYPE_MEAN
+        try:
+            self._server: Any = xl.Server(params)
+        except Exception as exc:
+            raise EngineUnavailable(f"llama.cpp could not load {config.path}: {exc}") from exc
+        # enough threads for every slot to be busy streaming while others queue inside llama.cpp
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(4, config.parallel * 4), thread_name_prefix=f"llamacpp-{name}"
+        )
+        self._active = 0
+        self._active_lock = threading.Lock()
+        self._closed = False
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _track(self, delta: int) -> None:
+        with self._active_lock:
+            self._active += delta
+
+    def active_requests(self) -> int:
+        with self._active_lock:
+            return self._active
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise EngineUnavailable(f"engine for {self.name} is shut down")
+
+    async def _call(self, method: Callable[[dict[str, Any]], Any], payload: dict[str, Any]) -> dict[str, Any]:
+        self._check_open()
+        loop = asyncio.get_running_loop()
+
+        def run() -> Any:
+            self._track(1)
+            try:
+                return method(payload)
+            finally:
+                self._track(-1)
+
+        try:
+            body = await loop.run_in_executor(self._pool, run)
+        except GarrisonError:
+            raise
+        except (ValueError, TypeError, KeyError) as exc:
+            raise error_from_openai({"error": {"message": str(exc), "code": 400}}, self.name) from exc
+        except RuntimeError as exc:
+            raise EngineUnavailable(f"engine {self.name} failed: {exc}") from exc
+        if not isinstance(body, dict):
+            raise EngineUnavailable(f"engine {self.name} returned {type(body).__name__}")
+        if "error" in body:
+            raise error_from_openai(body, self.name)
+        return body
+
+    async def _stream(
+        self, method: Callable[..., Any], payload: dict[str, Any], *, chat: bool
+    ) -> AsyncIterator[Delta]:
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+
+        def on_chunk(chunk: Any) -> bool:
+            if stop.is_set():
+                return True  # consumer gone: llama.cpp cancels the task and frees the slot
+            loop.call_soon_threadsafe(queue.put_nowait, chunk)
+            return False
+
+        def run() -> None:
+            self._track(1)
+            try:
+                if stop.is_set():
+                    return
+                result = method(payload, on_chunk)
+                if isinstance(result, dict) and "error" in result:
+                    loop.call_soon_threadsafe(queue.put_nowait, result)
+            except BaseException as exc:  # surfaced to the consumer below
+                with contextlib.suppress(RuntimeError):  # loop closed: nobody is listening
+                    loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                self._track(-1)
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+        loop.run_in_executor(self._pool, run)
+        try:
+            while True:
+                item = await queue.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, BaseException):
+                    if isinstance(item, (ValueError, TypeError, KeyError)):
+                        raise error_from_openai({"error": {"message": str(item), "code": 400}}, self.name)
+                    raise EngineUnavailable(f"engine {self.name} failed: {item}")
+                if isinstance(item, dict) and "error" in item:
+                    raise error_from_openai(item, self.name)
+                delta = delta_of(item, chat=chat)
+                if delta is not None:
+                    yield delta
+        finally:
+            stop.set()
+
+    # -- the protocol --------------------------------------------------------------------------
+    def _chat_payload(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "model": self.name,
+            "messages": messages_payload(request.messages),
+            **request.sampling.to_openai(),
+        }
+        if stream:
+            payload["stream"] = True
+            payload["stream_options"] = {"include_usage": True}
+        return payload
+
+    def _completion_payload(self, request: CompletionRequest, stream: bool) -> dict[str, Any]:
+        payload: dict[str, Any] = {"model": self.name, "prompt": request.prompt, **request.sampling.to_openai()}
+        if stream:
+            payload["stream"] = True
+            payload["stream_options"] = {"include_usage": True}
+        return payload
+
+    async def chat(self, request: ChatRequest) -> Generation:
+        body = await self._call(self._server.handle_chat_completions, self._chat_payload(request, False))
+        return generation_of(body, chat=True)
+
+    def stream_chat(self, request: ChatRequest) -> AsyncIterator[Delta]:
+        return self._stream(self._server.handle_chat_completions, self._chat_payload(request, True), chat=True)
+
+    async def complete(self, request: CompletionRequest) -> Generation:
+        body = await self._call(self._server.handle_completions, self._completion_payload(request, False))
+        return generation_of(body, chat=False)
+
+    def stream_complete(self, request: CompletionRequest) -> AsyncIterator[Delta]:
+        return self._stream(self._server.handle_completions, self._completion_payload(request, True), chat=False)
+
+    async def embed(self, request: EmbeddingRequest) -> Embeddings:
+        if Capability.EMBEDDINGS not in self.capabilities:
+            raise EngineUnavailable(f"model {self.name} is not served with embeddings")
+        body = await self._call(self._server.handle_embeddings, {"model": self.name, "input": list(request.inputs)})
+        data = sorted(body.get("data", []), key=lambda d: int(d.get("index", 0)))
+        usage = body.get("usage") or {}
+        return Embeddings(
+            vectors=tuple(tuple(float(v) for v in d["embedding"]) for d in data),
+            usage=Usage(prompt_tokens=int(usage.get("prompt_tokens") or 0)),
+        )
+
+    def engine_metrics(self) -> str:
+        """llama.cpp's own Prometheus text (slots, tokens, queue)."""
+        return str(self._server.handle_metrics())
+
+    async def close(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,1 @@
+"""Secrets, the air-gap guard and (later) markings and policy."""

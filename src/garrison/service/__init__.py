@@ -1,0 +1,1 @@
+"""Use-cases. The only layer that knows the order of the request pipeline."""

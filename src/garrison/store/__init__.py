@@ -1,0 +1,1 @@
+"""Persistence: one SQLite file, versioned migrations, small repositories."""

@@ -1,0 +1,48 @@
+"""The model catalog table."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from garrison.core.errors import Conflict, ModelNotFound
+from garrison.core.types import ModelRecord
+from garrison.store.db import Database
+
+_FIELDS = [f.name for f in dataclasses.fields(ModelRecord)]
+
+
+def _row(r: sqlite3.Row) -> ModelRecord:
+    d = dict(r)
+    d["embeddings"] = bool(d["embeddings"])
+    d["builtin"] = bool(d["builtin"])
+    return ModelRecord(**d)
+
+
+class ModelRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def insert(self, record: ModelRecord, *, replace: bool = False) -> None:
+        cols = ", ".join(_FIELDS)
+        marks = ", ".join("?" for _ in _FIELDS)
+        values = tuple(getattr(record, f) for f in _FIELDS)
+        with self._db.transaction() as conn:
+            exists = conn.execute("SELECT 1 FROM models WHERE name=?", (record.name,)).fetchone()
+            if exists and not replace:
+                raise Conflict(f"a model named {record.name!r} is already registered")
+            conn.execute(f"INSERT OR REPLACE INTO models ({cols}) VALUES ({marks})", values)
+
+    def get(self, name: str) -> ModelRecord:
+        rows = self._db.query("SELECT * FROM models WHERE name=?", (name,))
+        if not rows:
+            raise ModelNotFound(f"The model '{name}' does not exist", param="model")
+        return _row(rows[0])
+
+    def list(self) -> list[ModelRecord]:
+        return [_row(r) for r in self._db.query("SELECT * FROM models ORDER BY builtin DESC, name")]
+
+    def remove(self, name: str) -> None:
+        with self._db.transaction() as conn:
+            if conn.execute("DELETE FROM models WHERE name=?", (name,)).rowcount == 0:
+                raise ModelNotFound(f"The model '{name}' does not exist", param="model")
