@@ -51,9 +51,7 @@ def open_data_dir(settings: Settings, *, create: bool) -> Path:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(data_dir, 0o700)
     elif not settings.database_path.expanduser().exists():
-        raise ConfigurationError(
-            f"no Garrison data directory at {data_dir}: run `garrison init` first (or `make run`)"
-        )
+        raise ConfigurationError(f"no Garrison data directory at {data_dir}: run `garrison init` first (or `make run`)")
     return data_dir
 
 
@@ -189,7 +187,7 @@ class CliBackend:
 
     def server_url(self) -> str:
         s = load_settings()
-        host = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host  # noqa: S104 (a client address)
         return f"http://{host}:{s.port}/v1"
 
 

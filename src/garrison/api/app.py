@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import struct
-
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -129,13 +128,23 @@ def create_app(
                 "finish_reason": result.finish_reason,
             }
             return {
-                "id": ids.new("chatcmpl"), "object": "chat.completion", "created": int(clock.now()),
-                "model": model, "system_fingerprint": None, "choices": [choice], "usage": usage,
+                "id": ids.new("chatcmpl"),
+                "object": "chat.completion",
+                "created": int(clock.now()),
+                "model": model,
+                "system_fingerprint": None,
+                "choices": [choice],
+                "usage": usage,
             }
         choice = {"index": 0, "text": result.text, "logprobs": None, "finish_reason": result.finish_reason}
         return {
-            "id": ids.new("cmpl"), "object": "text_completion", "created": int(clock.now()),
-            "model": model, "system_fingerprint": None, "choices": [choice], "usage": usage,
+            "id": ids.new("cmpl"),
+            "object": "text_completion",
+            "created": int(clock.now()),
+            "model": model,
+            "system_fingerprint": None,
+            "choices": [choice],
+            "usage": usage,
         }
 
     async def _stream(shape: StreamShape, stream: AsyncIterator[Delta]) -> StreamingResponse:
@@ -183,8 +192,8 @@ def create_app(
         usage = {"prompt_tokens": result.usage.prompt_tokens, "total_tokens": result.usage.prompt_tokens}
         return {"object": "list", "data": data, "model": request.model, "usage": usage}
 
-    app.add_middleware(HttpMetrics, gateway=gateway)  # type: ignore[arg-type]
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(HttpMetrics, gateway=gateway)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     return app
 
 

@@ -22,9 +22,7 @@ def error_body(message: str, type_: str, code: str | None, param: str | None = N
 
 def error_response(exc: GarrisonError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return JSONResponse(
-        error_body(exc.message, exc.type, exc.code, exc.param), status_code=exc.status, headers=headers
-    )
+    return JSONResponse(error_body(exc.message, exc.type, exc.code, exc.param), status_code=exc.status, headers=headers)
 
 
 def sse_error(exc: GarrisonError) -> str:

@@ -37,8 +37,7 @@ class MessageBody(BaseModel):
         for part in self.content:
             if part.type != "text" or part.text is None:
                 raise InvalidRequest(
-                    f"messages[{index}]: content part of type '{part.type}' is not supported; "
-                    "only text parts are",
+                    f"messages[{index}]: content part of type '{part.type}' is not supported; only text parts are",
                     param=f"messages[{index}].content",
                 )
             parts.append(part.text)
@@ -112,9 +111,7 @@ class ChatBody(_SamplingBody):
 
     def to_request(self) -> ChatRequest:
         self._unsupported(("tools", "tool_choice", "functions", "function_call", "logprobs", "audio", "modalities"))
-        messages = tuple(
-            Message(role=m.role, content=m.text(i), name=m.name) for i, m in enumerate(self.messages)
-        )
+        messages = tuple(Message(role=m.role, content=m.text(i), name=m.name) for i, m in enumerate(self.messages))
         max_tokens = self.max_completion_tokens if self.max_completion_tokens is not None else self.max_tokens
         return ChatRequest(model=self.model, messages=messages, sampling=self.sampling(max_tokens))
 

@@ -36,9 +36,7 @@ def verify_file(name: str, path: Path, expected: str, progress: Progress | None 
         )
 
 
-def copy_verified(
-    name: str, src: Path, dest: Path, expected: str | None, progress: Progress | None = None
-) -> str:
+def copy_verified(name: str, src: Path, dest: Path, expected: str | None, progress: Progress | None = None) -> str:
     """Copy ``src`` to ``dest`` atomically, hashing on the way, and return the SHA-256.
 
     With ``expected`` set, a mismatch raises and nothing is left behind."""

@@ -30,9 +30,8 @@ def run_chat(
         history.append({"role": "user", "content": text})
         answer = []
         try:
-            stream = client.chat.completions.create(
-                model=model, messages=history, stream=True, max_tokens=max_tokens  # type: ignore[arg-type]
-            )
+            completions: Any = client.chat.completions
+            stream = completions.create(model=model, messages=history, stream=True, max_tokens=max_tokens)
             for chunk in stream:
                 if chunk.choices and chunk.choices[0].delta.content:
                     piece = chunk.choices[0].delta.content

@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn, Protocol
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from garrison.core.errors import GarrisonError
 from garrison.service.container import Services
@@ -40,7 +40,7 @@ DataDir = Annotated[
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -55,7 +55,7 @@ def friendly_errors() -> Iterator[None]:
 
 
 def _when(ts: float | None) -> str:
-    return "-" if ts is None else dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return "-" if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
 @contextmanager
@@ -76,6 +76,12 @@ def bytes_progress(label: str) -> Iterator[Callable[[int], Callable[[int], None]
             return lambda n: progress.advance(task, n)
 
         yield start
+
+
+def _table(*names: str) -> Table:
+    """A table whose cells fold instead of being cut: ids and hashes must stay whole."""
+    columns = [Column(n, overflow="fold", no_wrap=n == "id", min_width=12 if n == "id" else None) for n in names]
+    return Table(*columns, show_lines=True)
 
 
 def make_cli(backend: Backend) -> typer.Typer:
@@ -103,9 +109,7 @@ def make_cli(backend: Backend) -> typer.Typer:
             with bytes_progress("provisioning embedded model") as prog:
                 result = services.setup.init(lambda total, _done: prog(total))
         console.print(f"data directory: [bold]{result.data_dir}[/] (schema v{result.schema_version})")
-        console.print(
-            f"model: [bold]{result.model.name}[/] sha256 {result.model.sha256} ({result.model.license})"
-        )
+        console.print(f"model: [bold]{result.model.name}[/] sha256 {result.model.sha256} ({result.model.license})")
         if result.admin_key:
             console.print("\n[bold yellow]Admin API key (shown once; only its hash is stored):[/]")
             console.print(result.admin_key, highlight=False, soft_wrap=True)
@@ -134,18 +138,22 @@ def make_cli(backend: Backend) -> typer.Typer:
         """Show every registered model with its provenance."""
         with friendly_errors():
             records = backend.open(data_dir).models.list()
-        table = Table("name", "engine", "license", "context", "sha256 / url", "origin", "added")
-        for r in records:
-            table.add_row(
-                r.name + (" (embedded)" if r.builtin else ""),
-                r.engine,
-                r.license,
-                str(r.context_length),
-                r.sha256 or r.base_url or "-",
-                r.origin,
-                _when(r.added_at),
-            )
-        console.print(table)
+        if not records:
+            console.print("no models registered")
+        for r in records:  # one block per model: hashes and origins are too long for a table
+            console.print(f"[bold]{r.name}[/]" + (" (embedded default)" if r.builtin else ""), soft_wrap=True)
+            rows = [
+                ("engine", r.engine),
+                ("architecture", r.architecture or "-"),
+                ("context", str(r.context_length)),
+                ("license", r.license),
+                ("sha256" if r.sha256 else "url", r.sha256 or r.base_url or "-"),
+                ("file", r.path or "-"),
+                ("origin", r.origin),
+                ("added", _when(r.added_at)),
+            ]
+            for label, value in rows:
+                console.print(f"  {label:<13}{value}", highlight=False, soft_wrap=True, markup=False)
 
     @models_app.command("add")
     def models_add(
@@ -164,9 +172,15 @@ def make_cli(backend: Backend) -> typer.Typer:
             services = backend.open(data_dir)
             with bytes_progress(f"hashing {path.name}") as prog:
                 record = services.models.register_file(
-                    path, name=name, license=license, origin=origin, copy=not in_place,
-                    context_length=context_length, chat_template=chat_template,
-                    expected_sha256=sha256, progress=prog,
+                    path,
+                    name=name,
+                    license=license,
+                    origin=origin,
+                    copy=not in_place,
+                    context_length=context_length,
+                    chat_template=chat_template,
+                    expected_sha256=sha256,
+                    progress=prog,
                 )
         console.print(f"registered [bold]{record.name}[/] ({record.architecture}, context {record.context_length})")
         console.print(f"sha256 {record.sha256}")
@@ -185,8 +199,13 @@ def make_cli(backend: Backend) -> typer.Typer:
         with friendly_errors():
             services = backend.open(data_dir)
             record = services.models.register_remote(
-                name=name, base_url=url, remote_model=remote_model or name, license=license,
-                origin=origin, context_length=context_length, host_allowed=services.host_allowed,
+                name=name,
+                base_url=url,
+                remote_model=remote_model or name,
+                license=license,
+                origin=origin,
+                context_length=context_length,
+                host_allowed=services.host_allowed,
             )
         console.print(f"registered remote model [bold]{record.name}[/] at {record.base_url}")
 
@@ -201,7 +220,7 @@ def make_cli(backend: Backend) -> typer.Typer:
                 for record in records:
                     result = services.models.verify(record, prog(record.size_bytes or 0))
                     mark = "[green]ok[/]" if result.ok else "[bold red]FAILED[/]"
-                    console.print(f"{mark} {record.name}: {result.message}", highlight=False)
+                    console.print(f"{mark} {record.name}: {result.message}", highlight=False, soft_wrap=True)
                     bad += 0 if result.ok else 1
         if bad:
             fail(f"{bad} model(s) failed verification and will not be served")
@@ -231,10 +250,15 @@ def make_cli(backend: Backend) -> typer.Typer:
         """List API keys (ids only, never secrets)."""
         with friendly_errors():
             rows = backend.open(data_dir).keys.list()
-        table = Table("id", "name", "role", "created", "expires", "revoked", "last used")
+        table = _table("id", "name", "role", "created", "expires", "revoked", "last used")
         for r in rows:
             table.add_row(
-                r.id, r.name, r.role, _when(r.created_at), _when(r.expires_at), _when(r.revoked_at),
+                r.id,
+                r.name,
+                r.role,
+                _when(r.created_at),
+                _when(r.expires_at),
+                _when(r.revoked_at),
                 _when(r.last_used_at),
             )
         console.print(table)
@@ -268,8 +292,14 @@ def make_cli(backend: Backend) -> typer.Typer:
                 fail("no API key: pass --api-key, set GARRISON_API_KEY, or run `garrison init`")
             key = key_file.read_text().strip()
         run_chat(
-            base_url=url or backend.server_url(), api_key=key, model=model, system=system,
-            one_shot=message, max_tokens=max_tokens, console=console, fail=fail,
+            base_url=url or backend.server_url(),
+            api_key=key,
+            model=model,
+            system=system,
+            one_shot=message,
+            max_tokens=max_tokens,
+            console=console,
+            fail=fail,
             interactive=sys.stdin.isatty(),
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool", "developer"]
@@ -105,7 +105,7 @@ class Embeddings:
     usage: Usage
 
 
-class Capability(str, Enum):
+class Capability(StrEnum):
     CHAT = "chat"
     COMPLETION = "completion"
     STREAM = "stream"

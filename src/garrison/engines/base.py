@@ -11,8 +11,8 @@ from garrison.core.types import (
     ChatRequest,
     CompletionRequest,
     Delta,
-    Embeddings,
     EmbeddingRequest,
+    Embeddings,
     Generation,
 )
 
@@ -44,7 +44,7 @@ def error_from_openai(body: dict[str, Any], engine: str) -> GarrisonError:
     message = str(err.get("message", "engine error")) if isinstance(err, dict) else str(err)
     kind = str(err.get("type", "")) if isinstance(err, dict) else ""
     code = err.get("code") if isinstance(err, dict) else None
-    if kind == "exceed_context_size_error" or "context" in message and "exceed" in message:
+    if kind == "exceed_context_size_error" or ("context" in message and "exceed" in message):
         return ContextLengthExceeded(f"{message} (engine {engine})", param="messages")
     if code in (400, "400") or kind == "invalid_request_error":
         return InvalidRequest(f"{message} (engine {engine})")

@@ -13,8 +13,8 @@ from garrison.core.types import (
     ChatRequest,
     CompletionRequest,
     Delta,
-    Embeddings,
     EmbeddingRequest,
+    Embeddings,
     Generation,
     Usage,
 )
@@ -27,9 +27,7 @@ def _tokens(text: str) -> list[str]:
 class FakeEngine:
     """Echoes the last user message word by word (``echo: ...``), one token per word."""
 
-    def __init__(
-        self, name: str = "fake", *, context_length: int = 4096, dim: int = 16, delay: float = 0.0
-    ) -> None:
+    def __init__(self, name: str = "fake", *, context_length: int = 4096, dim: int = 16, delay: float = 0.0) -> None:
         self.name = name
         self.context_length = context_length
         self.capabilities = frozenset(Capability)
@@ -45,8 +43,7 @@ class FakeEngine:
         prompt_tokens = len(_tokens(prompt))
         if prompt_tokens > self.context_length:
             raise ContextLengthExceeded(
-                f"request ({prompt_tokens} tokens) exceeds the available context size "
-                f"({self.context_length} tokens)",
+                f"request ({prompt_tokens} tokens) exceeds the available context size ({self.context_length} tokens)",
                 param="messages",
             )
         words = ["echo:", *_tokens(prompt)]

@@ -23,8 +23,8 @@ from garrison.core.types import (
     ChatRequest,
     CompletionRequest,
     Delta,
-    Embeddings,
     EmbeddingRequest,
+    Embeddings,
     Generation,
     Usage,
 )
@@ -56,10 +56,29 @@ class LlamaCppEngine:
         if config.embeddings:
             caps.add(Capability.EMBEDDINGS)
         self.capabilities = frozenset(caps)
+        self._xl = xl
+        try:
+            self._server: Any = xl.Server(self._params(config.parallel, embeddings=False))
+        except Exception as exc:
+            raise EngineUnavailable(f"llama.cpp could not load {config.path}: {exc}") from exc
+        # Embeddings get their own single-slot context, created on first use: llama.cpp's mean
+        # pooling gives batch-dependent vectors when sequences of different lengths share a
+        # batch across slots (measured: cosine 0.89 to the same text embedded alone), so
+        # embeddings never share a batch with anything else.
+        self._embedder: Any = None
+        self._embedder_lock = threading.Lock()
+        # enough threads for every slot to be busy streaming while others queue inside llama.cpp
+        self._pool = ThreadPoolExecutor(max_workers=max(4, config.parallel * 4), thread_name_prefix=f"llamacpp-{name}")
+        self._active = 0
+        self._active_lock = threading.Lock()
+        self._closed = False
+
+    def _params(self, parallel: int, *, embeddings: bool) -> Any:
+        xl, config = self._xl, self.config
         params = xl.CommonParams()
         params.model.path = str(config.path)
-        params.n_parallel = config.parallel
-        params.n_ctx = config.parallel * config.slot_context
+        params.n_parallel = parallel
+        params.n_ctx = parallel * config.slot_context
         params.n_batch = config.batch
         params.cpuparams.n_threads = config.threads
         params.cpuparams_batch.n_threads = config.threads
@@ -73,20 +92,16 @@ class LlamaCppEngine:
         params.api_keys = [secrets.token_urlsafe(32)]
         if config.chat_template:
             params.chat_template = config.chat_template
-        if config.embeddings:
+        if embeddings:
             params.embedding = True
             params.pooling_type = xl.llama_pooling_type.LLAMA_POOLING_TYPE_MEAN
-        try:
-            self._server: Any = xl.Server(params)
-        except Exception as exc:
-            raise EngineUnavailable(f"llama.cpp could not load {config.path}: {exc}") from exc
-        # enough threads for every slot to be busy streaming while others queue inside llama.cpp
-        self._pool = ThreadPoolExecutor(
-            max_workers=max(4, config.parallel * 4), thread_name_prefix=f"llamacpp-{name}"
-        )
-        self._active = 0
-        self._active_lock = threading.Lock()
-        self._closed = False
+        return params
+
+    def _embedding_server(self) -> Any:
+        with self._embedder_lock:
+            if self._embedder is None:
+                self._embedder = self._xl.Server(self._params(1, embeddings=True))
+            return self._embedder
 
     # -- helpers -------------------------------------------------------------------------------
     def _track(self, delta: int) -> None:
@@ -126,9 +141,7 @@ class LlamaCppEngine:
             raise error_from_openai(body, self.name)
         return body
 
-    async def _stream(
-        self, method: Callable[..., Any], payload: dict[str, Any], *, chat: bool
-    ) -> AsyncIterator[Delta]:
+    async def _stream(self, method: Callable[..., Any], payload: dict[str, Any], *, chat: bool) -> AsyncIterator[Delta]:
         self._check_open()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -210,7 +223,11 @@ class LlamaCppEngine:
     async def embed(self, request: EmbeddingRequest) -> Embeddings:
         if Capability.EMBEDDINGS not in self.capabilities:
             raise EngineUnavailable(f"model {self.name} is not served with embeddings")
-        body = await self._call(self._server.handle_embeddings, {"model": self.name, "input": list(request.inputs)})
+
+        def embed(payload: dict[str, Any]) -> Any:
+            return self._embedding_server().handle_embeddings(payload)
+
+        body = await self._call(embed, {"model": self.name, "input": list(request.inputs)})
         data = sorted(body.get("data", []), key=lambda d: int(d.get("index", 0)))
         usage = body.get("usage") or {}
         return Embeddings(

@@ -19,8 +19,8 @@ from garrison.core.types import (
     ChatRequest,
     CompletionRequest,
     Delta,
-    Embeddings,
     EmbeddingRequest,
+    Embeddings,
     Generation,
     Usage,
 )
@@ -68,18 +68,16 @@ class RemoteOpenAIEngine:
             response = await self._client.post(path, json=payload)
         except GarrisonError:
             raise
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # httpx errors, and anyio's groups wrapping the guard's refusal
             raise self._unavailable(exc) from exc
         finally:
             self._active -= 1
         return self._body(response)
 
     def _unavailable(self, exc: BaseException) -> GarrisonError:
-        cause: BaseException | None = exc
-        while cause is not None:  # the guard's refusal may be wrapped by httpx/anyio
-            if isinstance(cause, EgressRefused):
-                return cause
-            cause = cause.__cause__ or cause.__context__
+        refused = _find_refusal(exc)
+        if refused is not None:
+            return refused
         return EngineUnavailable(f"engine for {self.name} is unreachable: {exc}")
 
     def _body(self, response: httpx.Response) -> dict[str, Any]:
@@ -118,7 +116,7 @@ class RemoteOpenAIEngine:
                         yield delta
         except GarrisonError:
             raise
-        except httpx.HTTPError as exc:
+        except Exception as exc:
             raise self._unavailable(exc) from exc
         finally:
             self._active -= 1
@@ -156,3 +154,22 @@ class RemoteOpenAIEngine:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+def _find_refusal(exc: BaseException, depth: int = 0) -> EgressRefused | None:
+    """The air-gap guard's refusal, wherever httpx or anyio (exception groups) wrapped it."""
+    if depth > 20:
+        return None
+    if isinstance(exc, EgressRefused):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _find_refusal(inner, depth + 1)
+            if found is not None:
+                return found
+    for nxt in (exc.__cause__, exc.__context__):
+        if nxt is not None:
+            found = _find_refusal(nxt, depth + 1)
+            if found is not None:
+                return found
+    return None

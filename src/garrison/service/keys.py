@@ -39,8 +39,14 @@ class KeyService:
         expires = now + expires_in_days * 86400 if expires_in_days is not None else None
         self._repo.insert(
             KeyRow(
-                id=new.id, secret_hash=new.secret_hash, name=name.strip(), role=role,
-                created_at=now, expires_at=expires, revoked_at=None, last_used_at=None,
+                id=new.id,
+                secret_hash=new.secret_hash,
+                name=name.strip(),
+                role=role,
+                created_at=now,
+                expires_at=expires,
+                revoked_at=None,
+                last_used_at=None,
             )
         )
         return CreatedKey(id=new.id, key=new.secret, name=name.strip(), role=role, expires_at=expires)

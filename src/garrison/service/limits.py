@@ -49,8 +49,7 @@ class Limits:
     def _check_chars(self, chars: int, param: str) -> None:
         if chars > self.max_prompt_chars:
             raise InvalidRequest(
-                f"the request has {chars} characters of text (the limit is {self.max_prompt_chars}); "
-                "shorten it",
+                f"the request has {chars} characters of text (the limit is {self.max_prompt_chars}); shorten it",
                 param=param,
                 code="too_many_characters",
             )

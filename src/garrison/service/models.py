@@ -149,9 +149,17 @@ class ModelService:
         if context_length <= 0:
             raise InvalidRequest("--context-length must be positive")
         record = ModelRecord(
-            name=name, engine="openai", path=None, sha256=None, size_bytes=None,
-            license=license.strip(), origin=origin.strip() or base_url, context_length=context_length,
-            base_url=base_url, remote_model=remote_model, added_at=self._clock.now(),
+            name=name,
+            engine="openai",
+            path=None,
+            sha256=None,
+            size_bytes=None,
+            license=license.strip(),
+            origin=origin.strip() or base_url,
+            context_length=context_length,
+            base_url=base_url,
+            remote_model=remote_model,
+            added_at=self._clock.now(),
         )
         self._repo.insert(record)
         return record

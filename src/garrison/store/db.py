@@ -54,9 +54,7 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._conn = sqlite3.connect(
-                str(path), check_same_thread=False, isolation_level=None, timeout=30.0
-            )
+            self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30.0)
         except sqlite3.OperationalError as exc:
             raise ConfigurationError(f"cannot open database {path}: {exc}") from exc
         self._conn.row_factory = sqlite3.Row

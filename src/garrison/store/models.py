@@ -31,7 +31,7 @@ class ModelRepository:
             exists = conn.execute("SELECT 1 FROM models WHERE name=?", (record.name,)).fetchone()
             if exists and not replace:
                 raise Conflict(f"a model named {record.name!r} is already registered")
-            conn.execute(f"INSERT OR REPLACE INTO models ({cols}) VALUES ({marks})", values)
+            conn.execute(f"INSERT OR REPLACE INTO models ({cols}) VALUES ({marks})", values)  # noqa: S608 (fixed column names)
 
     def get(self, name: str) -> ModelRecord:
         rows = self._db.query("SELECT * FROM models WHERE name=?", (name,))

@@ -1,0 +1,140 @@
+"""The real engines: llama.cpp in-process with the embedded model, and the remote OpenAI engine
+against llama.cpp's own OpenAI-compatible HTTP server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from garrison.catalog.embedded import locate_embedded
+from garrison.core.errors import ContextLengthExceeded, EgressRefused, InvalidRequest
+from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Message, Sampling
+from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
+from garrison.engines.openai_remote import RemoteOpenAIEngine
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def model_path() -> Path:
+    return locate_embedded()
+
+
+@pytest.fixture(scope="module")
+def engine(model_path: Path) -> Iterator[LlamaCppEngine]:
+    eng = LlamaCppEngine("smol", LlamaCppConfig(path=model_path, parallel=4, slot_context=1024, threads=2))
+    yield eng
+    asyncio.run(eng.close())
+
+
+def chat(text: str, max_tokens: int = 16) -> ChatRequest:
+    return ChatRequest("smol", (Message("user", text),), Sampling(max_tokens=max_tokens, temperature=0))
+
+
+async def test_chat_stream_and_completion(engine: LlamaCppEngine) -> None:
+    whole = await engine.chat(chat("Say hello."))
+    assert whole.text and whole.usage.completion_tokens > 0 and whole.usage.prompt_tokens > 0
+    deltas = [d async for d in engine.stream_chat(chat("Say hello."))]
+    assert "".join(d.text for d in deltas) == whole.text
+    assert deltas[-1].usage is not None and deltas[-1].usage.completion_tokens == whole.usage.completion_tokens
+    assert any(d.finish_reason for d in deltas)
+    done = await engine.complete(CompletionRequest("smol", "One, two,", Sampling(max_tokens=4, temperature=0)))
+    assert done.text and done.finish_reason in ("stop", "length")
+
+
+async def test_over_long_prompts_are_refused_not_truncated(engine: LlamaCppEngine) -> None:
+    with pytest.raises(ContextLengthExceeded, match="exceeds the available context size"):
+        await engine.chat(chat("word " * 1500))
+    stream = engine.stream_chat(chat("word " * 1500))
+    with pytest.raises(ContextLengthExceeded):
+        await anext(stream)
+
+
+async def test_closing_a_stream_stops_generation_and_frees_the_slot(engine: LlamaCppEngine) -> None:
+    stream = engine.stream_chat(chat("Write a long story about a lighthouse.", max_tokens=900))
+    assert isinstance(stream, AsyncIterator)
+    got = 0
+    async for delta in stream:
+        got += bool(delta.text)
+        if got == 3:
+            break
+    assert engine.active_requests() == 1
+    await stream.aclose()  # type: ignore[attr-defined]
+    for _ in range(200):
+        if engine.active_requests() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert engine.active_requests() == 0
+
+
+async def test_embeddings_do_not_depend_on_what_they_are_batched_with(engine: LlamaCppEngine) -> None:
+    pair = await engine.embed(EmbeddingRequest("smol", ("hydraulic pump pressure", "check the pump")))
+    alone = await engine.embed(EmbeddingRequest("smol", ("hydraulic pump pressure",)))
+    assert len(pair.vectors) == 2 and len(pair.vectors[0]) == 576
+    assert math.isclose(sum(v * v for v in alone.vectors[0]), 1.0, rel_tol=1e-3)
+    assert max(abs(a - b) for a, b in zip(pair.vectors[0], alone.vectors[0], strict=True)) < 1e-4
+
+
+async def test_concurrent_requests_are_batched_and_all_complete(engine: LlamaCppEngine) -> None:
+    results = await asyncio.gather(*(engine.chat(chat(f"Count to {i}.", 12)) for i in range(6)))
+    assert all(r.usage.completion_tokens > 0 for r in results)
+
+
+# -- the remote engine against a real OpenAI-compatible server on loopback -------------------
+
+
+@pytest.fixture(scope="module")
+def llama_server(model_path: Path) -> Iterator[tuple[str, str]]:
+    import xllamacpp as xl
+
+    params = xl.CommonParams()
+    params.model.path = str(model_path)
+    params.n_parallel = 2
+    params.n_ctx = 2048
+    params.verbosity = 0
+    params.offline = True
+    params.api_keys = ["peer-secret"]
+    server = xl.Server(params)
+    yield f"{server.listening_address}/v1", "peer-secret"
+    del server
+
+
+async def test_remote_engine_against_llama_cpp_server(llama_server: tuple[str, str]) -> None:
+    url, key = llama_server
+    engine = RemoteOpenAIEngine(
+        "remote",
+        base_url=url,
+        remote_model="any",
+        context_length=1024,
+        host_allowed=lambda h: h == "127.0.0.1",
+        api_key=key,
+    )
+    try:
+        whole = await engine.chat(chat("Say hello."))
+        assert whole.text and whole.usage.completion_tokens > 0
+        deltas = [d async for d in engine.stream_chat(chat("Say hello."))]
+        assert "".join(d.text for d in deltas) == whole.text
+        assert deltas[-1].usage is not None
+        done = await engine.complete(CompletionRequest("remote", "One, two,", Sampling(max_tokens=3)))
+        assert done.text
+        with pytest.raises(ContextLengthExceeded):
+            await engine.chat(chat("word " * 1500))
+    finally:
+        await engine.close()
+
+
+async def test_remote_engine_refuses_hosts_off_the_allow_list() -> None:
+    with pytest.raises(EgressRefused, match="not on the egress allow-list"):
+        RemoteOpenAIEngine(
+            "far",
+            base_url="http://gpu.example.org/v1",
+            remote_model="m",
+            context_length=1,
+            host_allowed=lambda h: False,
+        )
+    with pytest.raises(InvalidRequest):
+        RemoteOpenAIEngine("far", base_url="gpu:8000", remote_model="m", context_length=1, host_allowed=lambda h: True)
