@@ -77,3 +77,17 @@ def test_create_rejects_bad_input(service: tuple[KeyService, FixedClock, Databas
     with pytest.raises(InvalidRequest, match="positive"):
         keys.create("x", expires_in_days=0)
     assert keys.list() == []
+
+
+def test_last_used_is_recorded_without_a_write_per_request(service: tuple[KeyService, FixedClock, Database]) -> None:
+    keys, clock, _ = service
+    created = keys.create("dana")
+    keys.authenticate(created.key)
+    first = {r.id: r for r in keys.list()}[created.id].last_used_at
+    assert first == clock.now()
+    clock.advance(10)
+    keys.authenticate(created.key)
+    assert {r.id: r for r in keys.list()}[created.id].last_used_at == first  # not rewritten yet
+    clock.advance(60)
+    keys.authenticate(created.key)
+    assert {r.id: r for r in keys.list()}[created.id].last_used_at == clock.now()

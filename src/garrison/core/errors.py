@@ -83,6 +83,15 @@ class IntegrityError(GarrisonError):
     code = "model_integrity_failed"
 
 
+class StorageUnavailable(GarrisonError):
+    """The database could not be read or written (disk full, locked, read-only, corrupt).
+    The transaction was rolled back: nothing was half-stored."""
+
+    status = 503
+    type = "server_error"
+    code = "storage_unavailable"
+
+
 class ConfigurationError(GarrisonError):
     """Settings or on-disk state that make it unsafe or impossible to start."""
 

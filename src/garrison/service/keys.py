@@ -23,9 +23,12 @@ class CreatedKey:
 
 
 class KeyService:
+    TOUCH_EVERY = 60.0  # seconds between writes of a key's last_used_at (no write per request)
+
     def __init__(self, repo: KeyRepository, clock: Clock) -> None:
         self._repo = repo
         self._clock = clock
+        self._touched: dict[str, float] = {}
 
     def create(self, name: str, role: str = "user", expires_in_days: float | None = None) -> CreatedKey:
         if role not in ROLES:
@@ -75,4 +78,8 @@ class KeyService:
             raise AuthenticationFailed("This API key has been revoked.", code="revoked_api_key")
         if row.expires_at is not None and row.expires_at <= now:
             raise AuthenticationFailed("This API key has expired.", code="expired_api_key")
+        last = self._touched.get(row.id, row.last_used_at or 0.0)
+        if now - last >= self.TOUCH_EVERY:
+            self._touched[row.id] = now
+            self._repo.touch(row.id, now)
         return Principal(key_id=row.id, name=row.name, role=row.role)

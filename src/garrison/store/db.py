@@ -6,13 +6,14 @@ One file, WAL journal, foreign keys on. Each migration runs in its own transacti
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from garrison.core.errors import ConfigurationError
+from garrison.core.errors import ConfigurationError, StorageUnavailable
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: API keys and the model catalog
@@ -57,16 +58,21 @@ class Database:
             self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30.0)
         except sqlite3.OperationalError as exc:
             raise ConfigurationError(f"cannot open database {path}: {exc}") from exc
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)  # keys' hashes and the catalog: owner only
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA synchronous=FULL")
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.DatabaseError as exc:  # e.g. "file is not a database"
+            self._conn.close()
+            raise ConfigurationError(f"cannot use database {path}: {exc}") from exc
 
     @property
     def schema_version(self) -> int:
-        row = self._conn.execute("PRAGMA user_version").fetchone()
-        return int(row[0])
+        return int(self.query("PRAGMA user_version")[0][0])
 
     def migrate(self) -> int:
         """Apply pending migrations; return the resulting schema version."""
@@ -78,36 +84,45 @@ class Database:
                     f"Garrison knows ({len(MIGRATIONS)}): upgrade Garrison"
                 )
             for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
+                with self.transaction() as conn:
                     for statement in _split(script):
-                        self._conn.execute(statement)
-                    self._conn.execute(f"PRAGMA user_version={version}")
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version={version}")
             return self.schema_version
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work; SQLite failures surface as :class:`StorageUnavailable`."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _storage(self.path, exc) from exc
             try:
                 yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
                 self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                    raise _storage(self.path, exc) from exc
+                raise
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return list(self._conn.execute(sql, params).fetchall())
+            try:
+                return list(self._conn.execute(sql, params).fetchall())
+            except sqlite3.Error as exc:
+                raise _storage(self.path, exc) from exc
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _storage(path: Path, exc: sqlite3.Error) -> StorageUnavailable:
+    return StorageUnavailable(f"database {path}: {exc}; the change was rolled back, nothing was half-stored")
 
 
 def _split(script: str) -> list[str]:
