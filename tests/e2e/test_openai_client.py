@@ -136,6 +136,11 @@ def test_a_client_that_disconnects_mid_stream_frees_its_slot(server: Server) -> 
     while _active(server) != 0:
         assert time.monotonic() < deadline, "the engine kept generating for a client that left"
         time.sleep(0.05)
+    closed = re.search(
+        rf'garrison_requests_total{{endpoint="chat",model="{MODEL}",status="499"}} ([0-9.]+)',
+        httpx.get(f"{server.root}/metrics", timeout=5).text,
+    )
+    assert closed and float(closed.group(1)) >= 1
     # and the freed slot serves the next request
     r = c.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}], max_tokens=4)
     assert r.choices[0].message.content is not None

@@ -7,6 +7,7 @@ entry point can skip a step.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from garrison.service.metrics import Metrics
 from garrison.service.pool import ModelPool
 
 UNKNOWN_MODEL = "_unknown"
+CLIENT_CLOSED = "499"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,18 +153,24 @@ class Gateway:
 
     async def _metered(self, endpoint: str, model: str, stream: AsyncIterator[Delta]) -> AsyncIterator[Delta]:
         started = time.perf_counter()
-        first = True
+        pieces = 0
         usage = Usage()
         try:
             async for delta in stream:
-                if first and delta.text:
-                    self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
-                    first = False
+                if delta.text:
+                    if pieces == 0:
+                        self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
+                    pieces += 1
                 if delta.usage is not None:
                     usage = delta.usage
                 yield delta
         except GarrisonError as exc:
             self._count_error(endpoint, model, exc)
+            raise
+        except (GeneratorExit, asyncio.CancelledError):
+            # the client went away: count it (nginx's 499) with the tokens it did receive
+            self.metrics.requests.labels(endpoint=endpoint, model=model, status=CLIENT_CLOSED).inc()
+            self.metrics.tokens.labels(model=model, kind="completion").inc(pieces)
             raise
         finally:
             aclose = getattr(stream, "aclose", None)
