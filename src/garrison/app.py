@@ -149,6 +149,9 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # Never uvloop: libuv opens sockets in C, out of sight of the air-gap audit hook.
+        loop="asyncio",
+        http="httptools",
         timeout_graceful_shutdown=10,
     )
 

@@ -64,3 +64,13 @@ def test_offline_switches_are_set() -> None:
 
     for key, value in egress.OFFLINE_ENV.items():
         assert os.environ[key] == value
+
+
+def test_the_server_never_runs_on_uvloop() -> None:
+    """uvloop connects sockets inside libuv, where no audit hook sees them: it must stay off."""
+    import inspect
+
+    from garrison import app
+
+    source = inspect.getsource(app.serve)
+    assert 'loop="asyncio"' in source

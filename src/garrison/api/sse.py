@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -26,13 +27,28 @@ def event(payload: dict[str, Any]) -> str:
     return "data: " + json.dumps(payload, separators=(",", ":"), ensure_ascii=False) + "\n\n"
 
 
-@dataclass(frozen=True, slots=True)
+_SENTINEL = "\u0000garrison-sentinel\u0000"
+
+
+@dataclass(frozen=True)
 class StreamShape:
     id: str
     created: int
     model: str
     chat: bool
     include_usage: bool
+
+    @functools.cached_property
+    def _frame(self) -> tuple[str, str]:
+        """The text around a content delta's JSON string, rendered once per stream."""
+        whole = event(self.chunk(_SENTINEL, None))
+        before, _, after = whole.partition(json.dumps(_SENTINEL, ensure_ascii=False))
+        return before, after
+
+    def content_event(self, text: str) -> str:
+        """The hot path, one call per token: identical to ``event(self.chunk(text, None))``."""
+        before, after = self._frame
+        return before + json.dumps(text, ensure_ascii=False) + after
 
     def chunk(self, text: str | None, finish: str | None, *, role: bool = False) -> dict[str, Any]:
         if self.chat:
@@ -84,7 +100,7 @@ async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[De
         if delta.usage is not None:
             usage = delta.usage
         if delta.text:
-            out.append(event(shape.chunk(delta.text, None)))
+            out.append(shape.content_event(delta.text))
         if delta.finish_reason is not None:
             finish = delta.finish_reason
         return out

@@ -8,7 +8,6 @@ and free its slot.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -25,10 +24,12 @@ from garrison.core.types import (
     Delta,
     EmbeddingRequest,
     Embeddings,
+    FinishReason,
     Generation,
     Usage,
 )
 from garrison.engines.base import error_from_openai
+from garrison.engines.bridge import Channel
 from garrison.engines.openai_shapes import delta_of, generation_of, messages_payload
 
 _DONE = object()
@@ -144,13 +145,13 @@ class LlamaCppEngine:
     async def _stream(self, method: Callable[..., Any], payload: dict[str, Any], *, chat: bool) -> AsyncIterator[Delta]:
         self._check_open()
         loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[Any] = asyncio.Queue()
+        channel = Channel(loop)
         stop = threading.Event()
 
         def on_chunk(chunk: Any) -> bool:
             if stop.is_set():
                 return True  # consumer gone: llama.cpp cancels the task and frees the slot
-            loop.call_soon_threadsafe(queue.put_nowait, chunk)
+            channel.put(chunk)
             return False
 
         def run() -> None:
@@ -160,30 +161,41 @@ class LlamaCppEngine:
                     return
                 result = method(payload, on_chunk)
                 if isinstance(result, dict) and "error" in result:
-                    loop.call_soon_threadsafe(queue.put_nowait, result)
+                    channel.put(result)
             except BaseException as exc:  # surfaced to the consumer below
-                with contextlib.suppress(RuntimeError):  # loop closed: nobody is listening
-                    loop.call_soon_threadsafe(queue.put_nowait, exc)
+                channel.put(exc)
             finally:
                 self._track(-1)
-                with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+                channel.put(_DONE)
 
         loop.run_in_executor(self._pool, run)
         try:
             while True:
-                item = await queue.get()
-                if item is _DONE:
+                # everything that arrived since the last send goes out as one delta
+                text: list[str] = []
+                finish: FinishReason | None = None
+                usage: Usage | None = None
+                got = done = False
+                for item in await channel.take():
+                    if item is _DONE:
+                        done = True
+                        break
+                    if isinstance(item, BaseException):
+                        if isinstance(item, (ValueError, TypeError, KeyError)):
+                            raise error_from_openai({"error": {"message": str(item), "code": 400}}, self.name)
+                        raise EngineUnavailable(f"engine {self.name} failed: {item}")
+                    if isinstance(item, dict) and "error" in item:
+                        raise error_from_openai(item, self.name)
+                    delta = delta_of(item, chat=chat)
+                    if delta is not None:
+                        got = True
+                        text.append(delta.text)
+                        finish = finish or delta.finish_reason
+                        usage = delta.usage or usage
+                if got:
+                    yield Delta(text="".join(text), finish_reason=finish, usage=usage)
+                if done:
                     return
-                if isinstance(item, BaseException):
-                    if isinstance(item, (ValueError, TypeError, KeyError)):
-                        raise error_from_openai({"error": {"message": str(item), "code": 400}}, self.name)
-                    raise EngineUnavailable(f"engine {self.name} failed: {item}")
-                if isinstance(item, dict) and "error" in item:
-                    raise error_from_openai(item, self.name)
-                delta = delta_of(item, chat=chat)
-                if delta is not None:
-                    yield delta
         finally:
             stop.set()
 
