@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,17 +144,30 @@ def serve(settings: Settings) -> None:
     settings.check_bind()
     runtime = build(settings)
     app = create_asgi(runtime)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        # Never uvloop: libuv opens sockets in C, out of sight of the air-gap audit hook.
-        loop="asyncio",
-        http="httptools",
-        timeout_graceful_shutdown=10,
-    )
+    code = 0
+    try:
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            # Never uvloop: libuv opens sockets in C, out of sight of the air-gap audit hook.
+            loop="asyncio",
+            http="httptools",
+            timeout_graceful_shutdown=10,
+        )
+    except SystemExit as exc:  # uvicorn exits 3 when start-up fails
+        code = exc.code if isinstance(exc.code, int) else 1
+    # (After a graceful stop on SIGTERM/SIGINT uvicorn re-raises the signal itself, which ends the
+    # process the same way, without destructors.) Requests are drained and the engines closed by
+    # the lifespan; close what holds data, then leave without running native destructors: xllamacpp's ~Server has been seen to hang while
+    # joining llama.cpp's threads (rarely, measured 1 in 7 frees right after a load).
+    runtime.db.close()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def asgi_from_env() -> FastAPI:

@@ -97,6 +97,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=30)
+            code = proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            code = -1
+        # uvicorn drains, runs the lifespan shutdown, then re-raises SIGTERM so the exit status tells
+        # the signal (-15); anything else, or no "Finished", means it did not stop cleanly
+        text = log.read_text()
+        assert code in (0, -15) and "Finished server process" in text, f"exit {code}\n{text}"
