@@ -94,6 +94,7 @@ class Round:
     tokens: int  # completion tokens of every stream in the round, from the usage of each stream
     seconds: float  # from sending the first request to receiving the last byte
     foreign_cpu_s: float  # CPU seconds used by processes other than ours during the round
+    loop_cpu_s: float = 0.0  # CPU seconds of the event-loop thread serving the streams (gateway work)
 
     @property
     def foreign(self) -> float:
@@ -127,13 +128,23 @@ def process_ticks(pids: Sequence[int]) -> int:
     return total
 
 
+def thread_ticks(pid: int) -> int:
+    """CPU ticks of a process's main thread: where its event loop runs."""
+    stat = Path(f"/proc/{pid}/task/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
 async def run_round(run_one: RunOne, streams: int, block: int, pids: Sequence[int]) -> Round:
-    busy, ours = busy_ticks(), process_ticks(pids)
+    """``pids[-1]`` runs the event loop that serves the streams (this process, or the server)."""
+    busy, ours, loop = busy_ticks(), process_ticks(pids), thread_ticks(pids[-1])
     started = time.perf_counter()
     counts = await asyncio.gather(*(run_one(job) for job in JOBS[:streams]))
     seconds = time.perf_counter() - started
     foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
-    return Round(block, sum(counts), seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK"))
+    tick = os.sysconf("SC_CLK_TCK")
+    loop_s = (thread_ticks(pids[-1]) - loop) / tick
+    return Round(block, sum(counts), seconds, max(0, foreign) / tick, loop_s)
 
 
 async def measure(label: str, run_one: RunOne, block: int, pids: Sequence[int], results: Results) -> None:
@@ -388,6 +399,11 @@ def spread(rounds: list[Round]) -> tuple[float, float, float]:
     return statistics.median(rates), min(rates), max(rates)
 
 
+def per_k(rounds: list[Round]) -> float:
+    """Event-loop CPU milliseconds per 1,000 tokens over the given rounds."""
+    return sum(r.loop_cpu_s for r in rounds) * 1e6 / max(1, sum(r.tokens for r in rounds))
+
+
 def paired(direct: list[Round], http: list[Round]) -> list[float]:
     """HTTP / in-process of the two blocks run back to back (same block number): drift cancels out."""
     return [h.rate / d.rate for d, h in zip(direct, http, strict=True)]
@@ -420,6 +436,8 @@ def report(
         " by ±10% or more on a small shared machine); pass `--reps 7` or more for a firmer median."
     )
     ok_latency = added_p50 < LATENCY_TARGET_MS
+    added_ms = per_k(lean[top]) - per_k(direct[top])  # ms per 1,000 tokens = µs per token
+    added_share = added_ms / 1e6 * spread(direct[top])[0] / (os.cpu_count() or 1)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     names = {"direct": "D", "http": "H"}
     order = " | ".join(" ".join(names[p] for p in block) for block in block_order(args.reps))
@@ -489,6 +507,28 @@ def report(
         f"| `GET /healthz` (baseline) | {floor.p50_ms:.3f} | {floor.p99_ms:.3f} | {floor.per_second:.0f} |",
         f"| `GET /v1/models` with a key | {authed.p50_ms:.3f} | {authed.p99_ms:.3f} | {authed.per_second:.0f} |",
         f"| **added** | **{added_p50:.3f}** | {authed.p99_ms - floor.p99_ms:.3f} | |",
+        "",
+        "## 3. CPU the gateway spends per token",
+        "",
+        "The round-to-round noise of this machine (±10-15%) is larger than the gateway's cost, so the",
+        "throughput ratio alone cannot resolve it. This measures the cost directly: CPU time of the thread",
+        "that runs the event loop serving the streams (in-process: this process's consumer of `stream_chat`;",
+        "HTTP: the server's loop, doing HTTP, authentication, limits, metrics and SSE), summed over every",
+        "counted round at 8 streams, per 1,000 generated tokens. llama.cpp's own threads are not included.",
+        "",
+        "| path | event-loop CPU ms per 1,000 tokens |",
+        "| --- | ---: |",
+        *(
+            f"| {label} | {per_k(results[top]):.0f} |"
+            for label, results in (
+                ("in-process", direct),
+                ("HTTP server, lean client", lean),
+                ("HTTP server, openai client", http),
+            )
+        ),
+        "",
+        f"Added by the gateway: {added_ms:.0f} ms of CPU per 1,000 tokens ({added_ms:.0f} µs per token), i.e."
+        f" {added_share:.1%} of the machine's CPU at the in-process rate of {spread(direct[top])[0]:.0f} tokens/s.",
         "",
         "## Targets",
         "",
