@@ -107,7 +107,7 @@ def build(
     keys = KeyService(KeyRepository(db), clock)
     models = ModelService(ModelRepository(db), data_dir, clock)
     setup = SetupService(data_dir, version, models, keys)
-    services = Services(keys=keys, models=models, setup=setup, host_allowed=policy.permits, close=db.close)
+    services = Services(keys=keys, models=models, setup=setup, host_allowed=policy.permits)
     pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
     limits = Limits(
         max_messages=settings.max_messages,
@@ -159,10 +159,11 @@ def serve(settings: Settings) -> None:
         )
     except SystemExit as exc:  # uvicorn exits 3 when start-up fails
         code = exc.code if isinstance(exc.code, int) else 1
-    # (After a graceful stop on SIGTERM/SIGINT uvicorn re-raises the signal itself, which ends the
-    # process the same way, without destructors.) Requests are drained and the engines closed by
-    # the lifespan; close what holds data, then leave without running native destructors: xllamacpp's ~Server has been seen to hang while
-    # joining llama.cpp's threads (rarely, measured 1 in 7 frees right after a load).
+    # Requests are drained and the engines closed by the lifespan; close what holds data, then
+    # leave without running native destructors: xllamacpp's ~Server has been seen to hang while
+    # joining llama.cpp's threads (rarely, measured 1 in 7 frees right after a load). After a
+    # graceful stop on SIGTERM/SIGINT uvicorn re-raises the signal itself, which ends the process
+    # the same way.
     runtime.db.close()
     logging.shutdown()
     sys.stdout.flush()

@@ -113,3 +113,13 @@ def test_remote_models_need_an_allowed_host(models: ModelService) -> None:
             host_allowed=lambda h: True,
         )
     assert models.verify(record).ok
+
+
+def test_register_in_place_checks_the_announced_hash(models: ModelService, tmp_path: Path) -> None:
+    from garrison.catalog.embedded import locate_embedded
+
+    with pytest.raises(IntegrityError, match="--sha256 says " + "0" * 64):
+        models.register_file(
+            locate_embedded(), name="pinned", license="Apache-2.0", origin="", copy=False, expected_sha256="0" * 64
+        )
+    assert models.list() == []

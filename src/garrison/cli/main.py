@@ -108,12 +108,16 @@ def make_cli(backend: Backend) -> typer.Typer:
             services = backend.open(data_dir, create=True)
             with bytes_progress("provisioning embedded model") as prog:
                 result = services.setup.init(lambda total, _done: prog(total))
-        console.print(f"data directory: [bold]{result.data_dir}[/] (schema v{result.schema_version})")
-        console.print(f"model: [bold]{result.model.name}[/] sha256 {result.model.sha256} ({result.model.license})")
+        console.print(f"data directory: [bold]{result.data_dir}[/] (schema v{result.schema_version})", soft_wrap=True)
+        console.print(
+            f"model: [bold]{result.model.name}[/] sha256 {result.model.sha256} ({result.model.license})", soft_wrap=True
+        )
         if result.admin_key:
             console.print("\n[bold yellow]Admin API key (shown once; only its hash is stored):[/]")
             console.print(result.admin_key, highlight=False, soft_wrap=True)
-            console.print(f"It was also written, readable by you only, to [bold]{result.admin_key_file}[/]")
+            console.print(
+                f"It was also written, readable by you only, to [bold]{result.admin_key_file}[/]", soft_wrap=True
+            )
         else:
             console.print(f"already initialised; the bootstrap admin key is in {result.admin_key_file}")
 

@@ -16,4 +16,3 @@ class Services:
     models: ModelService
     setup: SetupService
     host_allowed: Callable[[str], bool]
-    close: Callable[[], None]

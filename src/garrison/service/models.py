@@ -12,7 +12,7 @@ from garrison.catalog import embedded
 from garrison.catalog.gguf import read_gguf
 from garrison.catalog.hashing import Progress, copy_verified, sha256_file, verify_file
 from garrison.core.clock import Clock
-from garrison.core.errors import Conflict, GarrisonError, InvalidRequest
+from garrison.core.errors import Conflict, GarrisonError, IntegrityError, InvalidRequest
 from garrison.core.types import ModelRecord
 from garrison.store.models import ModelRepository
 
@@ -98,7 +98,10 @@ class ModelService:
         else:
             digest = sha256_file(path, step)
             if expected_sha256 and digest != expected_sha256.lower():
-                verify_file(name, path, expected_sha256)
+                raise IntegrityError(
+                    f"model '{name}' failed verification: {path} has SHA-256 {digest}, "
+                    f"--sha256 says {expected_sha256.lower()}; not registered"
+                )
             stored_path = str(path)
         ctx = context_length or info.context_length
         if not ctx or ctx <= 0:
