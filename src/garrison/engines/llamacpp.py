@@ -30,7 +30,7 @@ from garrison.core.types import (
 )
 from garrison.engines.base import error_from_openai
 from garrison.engines.bridge import Channel
-from garrison.engines.openai_shapes import delta_of, generation_of, messages_payload
+from garrison.engines.openai_shapes import delta_of, embeddings_of, generation_of, messages_payload
 
 _DONE = object()
 
@@ -240,12 +240,7 @@ class LlamaCppEngine:
             return self._embedding_server().handle_embeddings(payload)
 
         body = await self._call(embed, {"model": self.name, "input": list(request.inputs)})
-        data = sorted(body.get("data", []), key=lambda d: int(d.get("index", 0)))
-        usage = body.get("usage") or {}
-        return Embeddings(
-            vectors=tuple(tuple(float(v) for v in d["embedding"]) for d in data),
-            usage=Usage(prompt_tokens=int(usage.get("prompt_tokens") or 0)),
-        )
+        return embeddings_of(body)
 
     def engine_metrics(self) -> str:
         """llama.cpp's own Prometheus text (slots, tokens, queue)."""

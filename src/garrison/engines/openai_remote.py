@@ -22,10 +22,9 @@ from garrison.core.types import (
     EmbeddingRequest,
     Embeddings,
     Generation,
-    Usage,
 )
 from garrison.engines.base import error_from_openai
-from garrison.engines.openai_shapes import delta_of, generation_of, messages_payload
+from garrison.engines.openai_shapes import delta_of, embeddings_of, generation_of, messages_payload
 
 
 class RemoteOpenAIEngine:
@@ -145,12 +144,7 @@ class RemoteOpenAIEngine:
 
     async def embed(self, request: EmbeddingRequest) -> Embeddings:
         body = await self._post("/embeddings", {"model": self.remote_model, "input": list(request.inputs)})
-        data = sorted(body.get("data", []), key=lambda d: int(d.get("index", 0)))
-        usage = body.get("usage") or {}
-        return Embeddings(
-            vectors=tuple(tuple(float(v) for v in d["embedding"]) for d in data),
-            usage=Usage(prompt_tokens=int(usage.get("prompt_tokens") or 0)),
-        )
+        return embeddings_of(body)
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from garrison.core.types import Delta, FinishReason, Generation, Message, Usage
+from garrison.core.types import Delta, Embeddings, FinishReason, Generation, Message, Usage
 
 
 def usage_of(body: dict[str, Any]) -> Usage:
@@ -49,3 +49,12 @@ def messages_payload(messages: tuple[Message, ...]) -> list[dict[str, Any]]:
             item["name"] = m.name
         out.append(item)
     return out
+
+
+def embeddings_of(body: dict[str, Any]) -> Embeddings:
+    """An OpenAI embeddings response, vectors in input order."""
+    data = sorted(body.get("data", []), key=lambda d: int(d.get("index", 0)))
+    return Embeddings(
+        vectors=tuple(tuple(float(v) for v in d["embedding"]) for d in data),
+        usage=Usage(prompt_tokens=usage_of(body).prompt_tokens),
+    )
