@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from garrison.core.markings import Level
+
 Role = Literal["system", "user", "assistant", "tool", "developer"]
 
 
@@ -135,8 +137,16 @@ class ModelRecord:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling. Minimal until users and organisations arrive."""
+    """Who is calling: identity, organisation and what they are cleared for.
+
+    Defaults are the most restrictive values (no organisation, UNCLASSIFIED, no nationality, no
+    caveats), so a principal built with missing attributes can see less, never more."""
 
     key_id: str
     name: str
     role: str
+    organisation: str | None = None
+    organisation_groups: frozenset[str] = frozenset()  # e.g. NATO, EU, FVEY
+    nationality: str | None = None  # ISO 3166 alpha-3
+    clearance: Level = Level.UNCLASSIFIED
+    caveats: frozenset[str] = frozenset()
