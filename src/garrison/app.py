@@ -118,16 +118,21 @@ def build(
     return Runtime(settings, db, services, pool, gateway, metrics, policy)
 
 
-def create_asgi(runtime: Runtime) -> FastAPI:
-    names = runtime.settings.serve_models or None
+def prepare(runtime: Runtime) -> None:
+    """Refuse unsafe or useless start-ups, then verify and load the models (once)."""
+    if runtime.pool.started:
+        return
+    if not runtime.services.keys.has_keys():
+        raise ConfigurationError("no API key exists: run `garrison init` first")
+    runtime.pool.start(runtime.settings.serve_models or None)
+    if not runtime.pool.served():
+        reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no model is registered"
+        raise ConfigurationError(f"no model could be served: {reasons}")
 
+
+def create_asgi(runtime: Runtime) -> FastAPI:
     async def start() -> None:
-        if not runtime.services.keys.has_keys():
-            raise ConfigurationError("no API key exists: run `garrison init` first")
-        runtime.pool.start(names)
-        if not runtime.pool.served():
-            reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no model is registered"
-            raise ConfigurationError(f"no model could be served: {reasons}")
+        prepare(runtime)
 
     return create_app(
         runtime.gateway,
@@ -143,6 +148,7 @@ def serve(settings: Settings) -> None:
 
     settings.check_bind()
     runtime = build(settings)
+    prepare(runtime)  # before uvicorn: a refusal is a plain CLI error, not a lifespan traceback
     app = create_asgi(runtime)
     code = 0
     try:

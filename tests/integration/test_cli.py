@@ -149,3 +149,15 @@ def test_serve_refuses_a_non_loopback_bind(cli) -> None:  # type: ignore[no-unty
     cli("init")
     out = cli("serve", "--host", "0.0.0.0", code=1)
     assert "only loopback" in out
+
+
+def test_serve_refuses_to_start_when_no_model_passes_verification(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("init")
+    model = tmp_path / "data" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    with model.open("r+b") as fh:
+        fh.seek(5000)
+        byte = fh.read(1)
+        fh.seek(5000)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    out = cli("serve", code=1)
+    assert "no model could be served" in out and "failed verification" in out and EMBEDDED_SHA256 in out
