@@ -225,3 +225,9 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient) -> None:
     assert f'garrison_request_duration_seconds_count{{endpoint="chat",model="{MODEL}"}} 1.0' in text
     assert f'garrison_model_loaded{{model="{MODEL}"}} 1.0' in text
     assert 'garrison_http_requests_total{method="POST",route="/v1/chat/completions",status="200"}' in text
+
+
+async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
+    r = await client.delete("/v1/models")
+    _error(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "GET"

@@ -76,6 +76,7 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(message, type_, codes.get(exc.status_code)),
             status_code=exc.status_code,
+            headers=exc.headers,  # e.g. Allow on a 405 (RFC 9110)
         )
 
     @app.exception_handler(Exception)
