@@ -20,6 +20,7 @@ from garrison.engines.fake import FakeEngine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
 from garrison.security import egress
+from garrison.security.quotas import RateLimiter
 from garrison.service.container import Services
 from garrison.service.gateway import Gateway
 from garrison.service.keys import KeyService
@@ -114,7 +115,12 @@ def build(
         max_prompt_chars=settings.max_prompt_chars,
         max_embedding_inputs=settings.max_embedding_inputs,
     )
-    gateway = Gateway(keys, pool, limits, metrics)
+    rate = (
+        RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, clock)
+        if settings.rate_limit_per_minute > 0
+        else None
+    )
+    gateway = Gateway(keys, pool, limits, metrics, rate)
     return Runtime(settings, db, services, pool, gateway, metrics, policy)
 
 

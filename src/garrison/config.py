@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     max_messages: int = Field(256, ge=1, description="Most messages in one chat request.")
     max_prompt_chars: int = Field(200_000, ge=1, description="Most characters of text in one request.")
     max_embedding_inputs: int = Field(256, ge=1, description="Most inputs in one embeddings request.")
+    rate_limit_per_minute: float = Field(
+        0, ge=0, description="Model requests per minute per API key (token bucket); 0 turns the limit off."
+    )
+    rate_limit_burst: int = Field(
+        20, ge=1, description="Requests one API key may send at once before the rate applies."
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )

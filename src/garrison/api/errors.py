@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from garrison.core.errors import GarrisonError
+from garrison.core.errors import GarrisonError, RateLimited
 
 log = logging.getLogger("garrison.api")
 
@@ -22,6 +22,8 @@ def error_body(message: str, type_: str, code: str | None, param: str | None = N
 
 def error_response(exc: GarrisonError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(error_body(exc.message, exc.type, exc.code, exc.param), status_code=exc.status, headers=headers)
 
 

@@ -61,6 +61,7 @@ class RateLimited(GarrisonError):
     status = 429
     type = "rate_limit_error"
     code = "rate_limited"
+    retry_after: int = 1  # seconds, sent as the Retry-After header
 
 
 class EngineUnavailable(GarrisonError):

@@ -26,6 +26,7 @@ from garrison.core.types import (
     Usage,
 )
 from garrison.engines.base import Engine
+from garrison.security.quotas import RateLimiter
 from garrison.service.keys import KeyService
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
@@ -43,11 +44,19 @@ class Readiness:
 
 
 class Gateway:
-    def __init__(self, keys: KeyService, pool: ModelPool, limits: Limits, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        keys: KeyService,
+        pool: ModelPool,
+        limits: Limits,
+        metrics: Metrics,
+        rate: RateLimiter | None = None,
+    ) -> None:
         self._keys = keys
         self._pool = pool
         self.limits = limits
         self.metrics = metrics
+        self._rate = rate
 
     # -- lifecycle ------------------------------------------------------------------------------
     def readiness(self) -> Readiness:
@@ -68,6 +77,16 @@ class Gateway:
     def get_model(self, principal: Principal, name: str) -> ModelRecord:
         record, _ = self._pool.get(name)
         return record
+
+    def _admit(self, principal: Principal, endpoint: str) -> None:
+        """Per-key request rate (token bucket); per user and organisation come with identities."""
+        if self._rate is None:
+            return
+        try:
+            self._rate.acquire(f"key:{principal.key_id}", "this API key")
+        except GarrisonError as exc:
+            self._count_error(endpoint, UNKNOWN_MODEL, exc)
+            raise
 
     def _resolve(self, name: str, capability: Capability, endpoint: str) -> tuple[ModelRecord, Engine]:
         try:
@@ -95,6 +114,7 @@ class Gateway:
     # -- use-cases ------------------------------------------------------------------------------
     async def chat(self, principal: Principal, request: ChatRequest) -> Generation:
         endpoint = "chat"
+        self._admit(principal, endpoint)
         started = time.perf_counter()
         record, engine = self._resolve(request.model, Capability.CHAT, endpoint)
         try:
@@ -108,6 +128,7 @@ class Gateway:
 
     def prepare_chat_stream(self, principal: Principal, request: ChatRequest) -> AsyncIterator[Delta]:
         """Check everything that can be checked before the first byte; return the delta stream."""
+        self._admit(principal, "chat")
         record, engine = self._resolve(request.model, Capability.STREAM, "chat")
         try:
             self.limits.check_chat(request, engine.context_length)
@@ -118,6 +139,7 @@ class Gateway:
 
     async def complete(self, principal: Principal, request: CompletionRequest) -> Generation:
         endpoint = "completions"
+        self._admit(principal, endpoint)
         started = time.perf_counter()
         record, engine = self._resolve(request.model, Capability.COMPLETION, endpoint)
         try:
@@ -130,6 +152,7 @@ class Gateway:
         return result
 
     def prepare_completion_stream(self, principal: Principal, request: CompletionRequest) -> AsyncIterator[Delta]:
+        self._admit(principal, "completions")
         record, engine = self._resolve(request.model, Capability.STREAM, "completions")
         try:
             self.limits.check_completion(request, engine.context_length)
@@ -140,6 +163,7 @@ class Gateway:
 
     async def embed(self, principal: Principal, request: EmbeddingRequest) -> Embeddings:
         endpoint = "embeddings"
+        self._admit(principal, endpoint)
         started = time.perf_counter()
         record, engine = self._resolve(request.model, Capability.EMBEDDINGS, endpoint)
         try:
