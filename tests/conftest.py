@@ -4,7 +4,9 @@ to reach a non-loopback address fails with EgressRefused, exactly as the server 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -69,3 +71,29 @@ async def client(runtime: Runtime, admin_key: str) -> AsyncIterator[httpx.AsyncC
             transport=transport, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {admin_key}"}
         ) as c:
             yield c
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """A real uvicorn server for ``app`` on a free loopback port, in a thread; yields its root URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -6,15 +6,12 @@ really reaches the socket layer: the audit-hook guard must still stop it before 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import openai
 import pytest
-import uvicorn
 
 from garrison.app import build, create_asgi
 from garrison.config import Settings
@@ -22,7 +19,7 @@ from garrison.core.types import ModelRecord
 from garrison.engines.base import Engine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
 from garrison.store.models import ModelRepository
-from tests.e2e.conftest import free_port
+from tests.conftest import serve_in_thread
 
 
 @pytest.fixture
@@ -53,18 +50,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         )
     )
     key = rt.services.keys.create("admin", role="admin").key
-    port = free_port()
-    config = uvicorn.Config(create_asgi(rt), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", key
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_asgi(rt)) as root:
+        yield root, key
     rt.db.close()
 
 

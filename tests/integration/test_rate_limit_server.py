@@ -10,38 +10,22 @@ from garrison.app import build, create_asgi
 from garrison.config import Settings
 from garrison.engines.fake import FakeEngine
 from garrison.store.models import ModelRepository
-from tests.conftest import fake_record
+from tests.conftest import fake_record, serve_in_thread
 
 
 def test_openai_client_sees_429_with_retry_after_from_a_real_server(tmp_path: Path) -> None:
-    import threading
-    import time
 
     import openai
-    import uvicorn
-
-    from tests.e2e.conftest import free_port
 
     settings = Settings(data_dir=tmp_path / "d", rate_limit_per_minute=1, rate_limit_burst=1)
     rt = build(settings, create=True, factory=lambda r: FakeEngine(r.name))
     ModelRepository(rt.db).insert(fake_record())
     key = rt.services.keys.create("burst", role="user").key
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_asgi(rt), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    try:
-        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=key, max_retries=0)
+    with serve_in_thread(create_asgi(rt)) as root:
+        client = openai.OpenAI(base_url=f"{root}/v1", api_key=key, max_retries=0)
         client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "one"}])
         with pytest.raises(openai.RateLimitError) as exc:
             client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "two"}])
         assert exc.value.status_code == 429
         assert int(exc.value.response.headers["retry-after"]) >= 1
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        rt.db.close()
+    rt.db.close()
