@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openai
 import pytest
 
 from garrison.app import build, create_asgi
@@ -14,9 +15,6 @@ from tests.conftest import fake_record, serve_in_thread
 
 
 def test_openai_client_sees_429_with_retry_after_from_a_real_server(tmp_path: Path) -> None:
-
-    import openai
-
     settings = Settings(data_dir=tmp_path / "d", rate_limit_per_minute=1, rate_limit_burst=1)
     rt = build(settings, create=True, factory=lambda r: FakeEngine(r.name))
     ModelRepository(rt.db).insert(fake_record())
