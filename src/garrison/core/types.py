@@ -99,6 +99,7 @@ class Delta:
     text: str = ""
     finish_reason: FinishReason | None = None
     usage: Usage | None = None
+    pieces: int = 1  # engine chunks (one token each) merged into ``text`` when the consumer lagged
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,15 @@ class LlamaCppEngine:
         with self._active_lock:
             return self._active
 
+    def _engine_error(self, exc: BaseException) -> GarrisonError:
+        """xllamacpp raises ValueError/TypeError/KeyError for a request it cannot take (400);
+        anything else is the engine failing (503)."""
+        if isinstance(exc, GarrisonError):
+            return exc
+        if isinstance(exc, (ValueError, TypeError, KeyError)):
+            return error_from_openai({"error": {"message": str(exc), "code": 400}}, self.name)
+        return EngineUnavailable(f"engine {self.name} failed: {exc}")
+
     def _check_open(self) -> None:
         if self._closed:
             raise EngineUnavailable(f"engine for {self.name} is shut down")
@@ -132,10 +141,8 @@ class LlamaCppEngine:
             body = await loop.run_in_executor(self._pool, run)
         except GarrisonError:
             raise
-        except (ValueError, TypeError, KeyError) as exc:
-            raise error_from_openai({"error": {"message": str(exc), "code": 400}}, self.name) from exc
-        except RuntimeError as exc:
-            raise EngineUnavailable(f"engine {self.name} failed: {exc}") from exc
+        except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+            raise self._engine_error(exc) from exc
         if not isinstance(body, dict):
             raise EngineUnavailable(f"engine {self.name} returned {type(body).__name__}")
         if "error" in body:
@@ -175,25 +182,25 @@ class LlamaCppEngine:
                 text: list[str] = []
                 finish: FinishReason | None = None
                 usage: Usage | None = None
+                pieces = 0
                 got = done = False
                 for item in await channel.take():
                     if item is _DONE:
                         done = True
                         break
                     if isinstance(item, BaseException):
-                        if isinstance(item, (ValueError, TypeError, KeyError)):
-                            raise error_from_openai({"error": {"message": str(item), "code": 400}}, self.name)
-                        raise EngineUnavailable(f"engine {self.name} failed: {item}")
+                        raise self._engine_error(item)
                     if isinstance(item, dict) and "error" in item:
                         raise error_from_openai(item, self.name)
                     delta = delta_of(item, chat=chat)
                     if delta is not None:
                         got = True
+                        pieces += bool(delta.text)
                         text.append(delta.text)
                         finish = finish or delta.finish_reason
                         usage = delta.usage or usage
                 if got:
-                    yield Delta(text="".join(text), finish_reason=finish, usage=usage)
+                    yield Delta(text="".join(text), finish_reason=finish, usage=usage, pieces=max(1, pieces))
                 if done:
                     return
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import socket
 import sys
 import threading
@@ -130,8 +131,6 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 
 def install(policy: EgressPolicy) -> EgressPolicy:
     """Install the guard for this process (once) and make ``policy`` the one it enforces."""
-    import os
-
     for key, value in OFFLINE_ENV.items():
         os.environ[key] = value
     with _install_lock:

@@ -184,7 +184,7 @@ class Gateway:
                 if delta.text:
                     if pieces == 0:
                         self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
-                    pieces += 1
+                    pieces += delta.pieces
                 if delta.usage is not None:
                     usage = delta.usage
                 yield delta

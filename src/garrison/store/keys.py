@@ -56,8 +56,8 @@ class KeyRepository:
     def revoke(self, key_id: str, at: float) -> None:
         with self._db.transaction() as conn:
             cur = conn.execute("UPDATE api_keys SET revoked_at=? WHERE id=? AND revoked_at IS NULL", (at, key_id))
-            exists = conn.execute("SELECT 1 FROM api_keys WHERE id=?", (key_id,)).fetchone() is not None
-            if cur.rowcount == 0 and not exists:
+            # the existence check runs only when nothing was updated (unknown, or already revoked)
+            if cur.rowcount == 0 and conn.execute("SELECT 1 FROM api_keys WHERE id=?", (key_id,)).fetchone() is None:
                 raise NotFound(f"no API key with id {key_id}")
 
     def touch(self, key_id: str, at: float) -> None:
