@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,22 @@ import httpx
 import pytest
 
 from garrison.app import Runtime, build, create_asgi
+from garrison.audit.sinks import MemoryAuditSink
 from garrison.config import Settings
-from garrison.core.types import ModelRecord
+from garrison.core.clock import FixedClock
+from garrison.core.types import EVERYONE, Eligibility, ModelRecord, Principal
 from garrison.engines.base import Engine
 from garrison.engines.fake import FakeEngine
 from garrison.security import egress
+from garrison.service.container import Services
+from garrison.service.identity import QUOTA_FIELDS, principal_for
 
 egress.install(egress.EgressPolicy())
 
 
-def fake_record(name: str = "fake-model", context_length: int = 4096) -> ModelRecord:
+def fake_record(
+    name: str = "fake-model", context_length: int = 4096, eligibility: Eligibility = EVERYONE
+) -> ModelRecord:
     return ModelRecord(
         name=name,
         engine="fake",
@@ -32,7 +39,31 @@ def fake_record(name: str = "fake-model", context_length: int = 4096) -> ModelRe
         origin="test fixture",
         context_length=context_length,
         added_at=1_700_000_000.0,
+        eligibility=eligibility,
     )
+
+
+def person(
+    rt: Runtime,
+    user_id: str = "test-admin",
+    *,
+    role: str = "admin",
+    organisation: str = "operator",
+    nation: str | None = None,
+    **attributes: Any,
+) -> str:
+    """A person (and, when missing, their organisation) created from the console; returns a new key.
+
+    ``organisation="operator"`` is the deployment's operator organisation."""
+    s = rt.services
+    if organisation == "operator":
+        s.identity.ensure_operator(s.console, "operator", nation)
+    elif organisation not in {o.id for o in s.identity.organisations(s.console)}:
+        s.identity.create_organisation(s.console, organisation, name=organisation, nation=nation)
+    s.identity.ensure_user(s.console, user_id, organisation=organisation, role=role)
+    if attributes:
+        s.identity.update_user(s.console, user_id, attributes)
+    return s.keys.create(s.console, user_id).key
 
 
 @pytest.fixture
@@ -59,7 +90,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 
 @pytest.fixture
 def admin_key(runtime: Runtime) -> str:
-    return runtime.services.keys.create("test admin", role="admin").key
+    return person(runtime)
 
 
 @pytest.fixture
@@ -97,3 +128,46 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass
+class World:
+    """A deployment with a fixed clock and a recording audit sink, for service-level tests.
+
+    Organisations: ``operator`` (runs the deployment), ``mod-it`` (ITA), ``dga-fr`` (FRA),
+    ``nato-ncia`` (an agency of NATO itself) and ``dod-us`` (USA)."""
+
+    rt: Runtime
+    clock: FixedClock
+    audit: MemoryAuditSink
+
+    @property
+    def services(self) -> Services:
+        return self.rt.services
+
+    def add(self, user_id: str, organisation: str, role: str, **attributes: Any) -> Principal:
+        """Create a person from the console; quota attributes are set on them after creation."""
+        s = self.services
+        quota = {k: attributes.pop(k) for k in list(attributes) if k in QUOTA_FIELDS}
+        s.identity.create_user(s.console, user_id, organisation=organisation, role=role, **attributes)
+        if quota:
+            s.identity.update_user(s.console, user_id, quota)
+        return self.principal(user_id)
+
+    def principal(self, user_id: str) -> Principal:
+        user, org = self.services.identity.member(user_id)
+        return principal_for(user, org)
+
+
+@pytest.fixture
+def world(settings: Settings) -> Iterator[World]:
+    clock = FixedClock(1_790_000_000.0)  # 2026-09-21 UTC
+    audit = MemoryAuditSink()
+    rt = build(settings, create=True, factory=lambda r: FakeEngine(r.name, context_length=r.context_length),
+               audit=audit, clock=clock)  # fmt: skip
+    s = rt.services
+    s.identity.ensure_operator(s.console, "operator", None)
+    for org_id, nation in (("mod-it", "ITA"), ("dga-fr", "FRA"), ("nato-ncia", "NATO"), ("dod-us", "USA")):
+        s.identity.create_organisation(s.console, org_id, name=org_id.upper(), nation=nation)
+    yield World(rt, clock, audit)
+    rt.db.close()

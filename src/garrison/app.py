@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import sys
@@ -11,27 +12,37 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from garrison.api.app import create_app
+from garrison.audit.sinks import LoggingAuditSink
 from garrison.config import Settings, load_settings
-from garrison.core.clock import RandomIds, SystemClock
+from garrison.core.clock import Clock, RandomIds, SystemClock
 from garrison.core.errors import ConfigurationError, InvalidRequest
+from garrison.core.events import AuditSink
 from garrison.core.types import ModelRecord
 from garrison.engines.base import Engine
 from garrison.engines.fake import FakeEngine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
 from garrison.security import egress
+from garrison.security.oidc import ClaimMap, OidcVerifier
 from garrison.security.quotas import RateLimiter
+from garrison.service.admission import Admission, QuotaDefaults
+from garrison.service.auth import Authenticator
+from garrison.service.authz import Authoriser
 from garrison.service.container import Services
 from garrison.service.gateway import Gateway
+from garrison.service.identity import IdentityService, console
 from garrison.service.keys import KeyService
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
 from garrison.service.pool import EngineFactory, ModelPool
 from garrison.service.setup import SetupService
+from garrison.service.usage import UsageService
 from garrison.store.db import Database
+from garrison.store.identity import IdentityRepository
 from garrison.store.keys import KeyRepository
 from garrison.store.models import ModelRepository
+from garrison.store.usage import UsageRepository
 
 log = logging.getLogger("garrison")
 
@@ -45,6 +56,7 @@ class Runtime:
     gateway: Gateway
     metrics: Metrics
     egress: egress.EgressPolicy
+    audit: AuditSink
 
 
 def open_data_dir(settings: Settings, *, create: bool) -> Path:
@@ -93,43 +105,90 @@ def engine_factory(settings: Settings, models: ModelService, policy: egress.Egre
     return build
 
 
+def quota_defaults(settings: Settings) -> QuotaDefaults:
+    return QuotaDefaults(
+        key_per_minute=settings.rate_limit_per_minute,
+        key_burst=settings.rate_limit_burst,
+        user_per_minute=settings.user_rate_limit_per_minute,
+        user_burst=settings.user_rate_limit_burst,
+        organisation_per_minute=settings.organisation_rate_limit_per_minute,
+        organisation_burst=settings.organisation_rate_limit_burst,
+        user_daily_tokens=settings.user_daily_tokens,
+        organisation_daily_tokens=settings.organisation_daily_tokens,
+    )
+
+
+def oidc_verifier(settings: Settings) -> OidcVerifier | None:
+    settings.check_oidc()
+    if settings.oidc_jwks_file is None:
+        return None
+    return OidcVerifier.from_file(
+        settings.oidc_jwks_file,
+        issuer=settings.oidc_issuer or "",
+        audience=settings.oidc_audience,
+        claims=ClaimMap.from_mapping(settings.oidc_claims),
+    )
+
+
 def build(
     settings: Settings,
     *,
     create: bool = False,
     factory: EngineFactory | None = None,
+    audit: AuditSink | None = None,
+    clock: Clock | None = None,
 ) -> Runtime:
     metrics = Metrics()
     policy = install_egress_guard(settings, metrics)
+    verifier = oidc_verifier(settings)  # a broken key set is refused before anything is opened
     data_dir = open_data_dir(settings, create=create)
     db = Database(data_dir / "garrison.db")
     version = db.migrate()
-    clock = SystemClock()
-    keys = KeyService(KeyRepository(db), clock)
-    models = ModelService(ModelRepository(db), data_dir, clock)
-    setup = SetupService(data_dir, version, models, keys)
-    services = Services(keys=keys, models=models, setup=setup, host_allowed=policy.permits)
+    clock = clock or SystemClock()
+    audit = audit or LoggingAuditSink()
+    authz = Authoriser(audit, clock)
+    identity = IdentityService(IdentityRepository(db), authz, clock)
+    keys = KeyService(KeyRepository(db), identity, authz, clock)
+    models = ModelService(ModelRepository(db), data_dir, clock, authz)
+    local = console(_os_user())
+    setup = SetupService(data_dir, version, models, identity, keys, local)
+    usage_repo = UsageRepository(db)
+    admission = Admission(
+        quota_defaults(settings), RateLimiter(clock), usage_repo, clock, flush_seconds=settings.usage_flush_seconds
+    )
+    services = Services(
+        keys=keys,
+        models=models,
+        identity=identity,
+        usage=UsageService(usage_repo, admission, authz, clock),
+        setup=setup,
+        host_allowed=policy.permits,
+        console=local,
+    )
     pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
     limits = Limits(
         max_messages=settings.max_messages,
         max_prompt_chars=settings.max_prompt_chars,
         max_embedding_inputs=settings.max_embedding_inputs,
     )
-    rate = (
-        RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, clock)
-        if settings.rate_limit_per_minute > 0
-        else None
-    )
-    gateway = Gateway(keys, pool, limits, metrics, rate)
-    return Runtime(settings, db, services, pool, gateway, metrics, policy)
+    authn = Authenticator(keys, identity, verifier)
+    gateway = Gateway(authn, authz, pool, models, admission, limits, metrics)
+    return Runtime(settings, db, services, pool, gateway, metrics, policy, audit)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return f"uid {os.getuid()}"
 
 
 def prepare(runtime: Runtime) -> None:
     """Refuse unsafe or useless start-ups, then verify and load the models (once)."""
     if runtime.pool.started:
         return
-    if not runtime.services.keys.has_keys():
-        raise ConfigurationError("no API key exists: run `garrison init` first")
+    if not runtime.services.keys.has_keys() and runtime.settings.oidc_jwks_file is None:
+        raise ConfigurationError("no API key exists and no identity provider is configured: run `garrison init` first")
     runtime.pool.start(runtime.settings.serve_models or None)
     if not runtime.pool.served():
         reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no model is registered"
@@ -139,9 +198,11 @@ def prepare(runtime: Runtime) -> None:
 def create_asgi(runtime: Runtime) -> FastAPI:
     async def start() -> None:
         prepare(runtime)
+        runtime.gateway.start()
 
     return create_app(
         runtime.gateway,
+        runtime.services,
         clock=SystemClock(),
         ids=RandomIds(),
         max_body_bytes=runtime.settings.max_body_bytes,

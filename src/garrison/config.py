@@ -47,6 +47,33 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         20, ge=1, description="Requests one API key may send at once before the rate applies."
     )
+    user_rate_limit_per_minute: float = Field(
+        0, ge=0, description="Model requests per minute per person, unless their own quota says otherwise; 0: off."
+    )
+    user_rate_limit_burst: int = Field(20, ge=1, description="Requests one person may send at once.")
+    organisation_rate_limit_per_minute: float = Field(
+        0, ge=0, description="Model requests per minute per organisation, unless its own quota says otherwise; 0: off."
+    )
+    organisation_rate_limit_burst: int = Field(100, ge=1, description="Requests one organisation may send at once.")
+    user_daily_tokens: int = Field(
+        0, ge=0, description="Tokens (prompt + completion) per person per UTC day, unless their own quota says; 0: off."
+    )
+    organisation_daily_tokens: int = Field(
+        0, ge=0, description="Tokens per organisation per UTC day, unless its own quota says otherwise; 0: off."
+    )
+    usage_flush_seconds: float = Field(
+        5.0, gt=0, le=3600, description="How often metered usage is written to the database (one transaction)."
+    )
+    oidc_jwks_file: Path | None = Field(
+        None, description="JWKS file of the identity provider's signing keys; set it to accept OIDC bearer tokens."
+    )
+    oidc_issuer: str | None = Field(None, description="Expected 'iss' of OIDC tokens (required with the JWKS file).")
+    oidc_audience: str = Field("garrison", description="Expected 'aud' of OIDC tokens.")
+    oidc_claims: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON map of identity attribute to claim name, e.g. {"organisation": "org", '
+        '"clearance": "clr"}; attributes: subject, name, organisation, nationality, clearance, caveats, role.',
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )
@@ -62,6 +89,13 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "garrison.db"
+
+    def check_oidc(self) -> None:
+        if self.oidc_jwks_file is not None and not self.oidc_issuer:
+            raise ConfigurationError(
+                "GARRISON_OIDC_JWKS_FILE is set but GARRISON_OIDC_ISSUER is not: tokens must name the issuer "
+                "this server trusts"
+            )
 
     def check_bind(self) -> None:
         from garrison.security.egress import is_loopback

@@ -15,11 +15,11 @@ import pytest
 
 from garrison.app import build, create_asgi
 from garrison.config import Settings
-from garrison.core.types import ModelRecord
+from garrison.core.types import EVERYONE, ModelRecord
 from garrison.engines.base import Engine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
 from garrison.store.models import ModelRepository
-from tests.conftest import serve_in_thread
+from tests.conftest import person, serve_in_thread
 
 
 @pytest.fixture
@@ -47,9 +47,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
             origin="test",
             context_length=4096,
             base_url="http://192.0.2.10:8000/v1",
+            eligibility=EVERYONE,
         )
     )
-    key = rt.services.keys.create("admin", role="admin").key
+    key = person(rt)
     with serve_in_thread(create_asgi(rt)) as root:
         yield root, key
     rt.db.close()

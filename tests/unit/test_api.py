@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from garrison.app import Runtime
+from tests.conftest import person
 
 MODEL = "fake-model"
 
@@ -107,11 +108,11 @@ async def test_authentication_errors(client: httpx.AsyncClient, runtime: Runtime
         "invalid_api_key",
     )
     assert err["type"] == "authentication_error"
-    key = runtime.services.keys.create("temp")
-    ok = await client.get("/v1/models", headers={"Authorization": f"Bearer {key.key}"})
+    key = person(runtime, "temp", role="analyst")
+    ok = await client.get("/v1/models", headers={"Authorization": f"Bearer {key}"})
     assert ok.status_code == 200
-    runtime.services.keys.revoke(key.id)
-    _error(await client.get("/v1/models", headers={"Authorization": f"Bearer {key.key}"}), 401, "revoked_api_key")
+    runtime.services.keys.revoke(runtime.services.console, key.split("_")[1])
+    _error(await client.get("/v1/models", headers={"Authorization": f"Bearer {key}"}), 401, "revoked_api_key")
 
 
 async def test_every_v1_route_requires_a_key(client: httpx.AsyncClient) -> None:

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from garrison.audit.sinks import MemoryAuditSink
 from garrison.catalog.gguf import read_gguf
 from garrison.catalog.hashing import copy_verified, sha256_file, verify_file
 from garrison.core.clock import FixedClock
-from garrison.core.errors import Conflict, IntegrityError, InvalidRequest
+from garrison.core.errors import Conflict, IntegrityError, InvalidRequest, PermissionDenied
+from garrison.service.authz import Authoriser
+from garrison.service.identity import console
 from garrison.service.models import ModelService
 from garrison.store.db import Database
 from garrison.store.models import ModelRepository
@@ -55,18 +58,22 @@ def test_read_gguf_refuses_what_is_not_gguf(tmp_path: Path) -> None:
 def models(tmp_path: Path) -> ModelService:
     db = Database(tmp_path / "g.db")
     db.migrate()
-    return ModelService(ModelRepository(db), tmp_path, FixedClock())
+    clock = FixedClock()
+    return ModelService(ModelRepository(db), tmp_path, clock, Authoriser(MemoryAuditSink(), clock))
+
+
+CONSOLE = console("operator")
 
 
 def test_register_rejects_bad_names_and_files_without_storing(models: ModelService, tmp_path: Path) -> None:
     junk = tmp_path / "junk.gguf"
     junk.write_bytes(b"not gguf")
     with pytest.raises(InvalidRequest, match="not valid"):
-        models.register_file(junk, name="bad name!", license="MIT", origin="")
+        models.register_file(CONSOLE, junk, name="bad name!", license="MIT", origin="")
     with pytest.raises(InvalidRequest, match="not a GGUF"):
-        models.register_file(junk, name="junk", license="MIT", origin="")
+        models.register_file(CONSOLE, junk, name="junk", license="MIT", origin="")
     with pytest.raises(InvalidRequest, match="license"):
-        models.register_file(junk, name="junk", license=" ", origin="")
+        models.register_file(CONSOLE, junk, name="junk", license=" ", origin="")
     assert models.list() == []
     assert not (tmp_path / "models").exists() or list((tmp_path / "models").iterdir()) == []
 
@@ -74,6 +81,7 @@ def test_register_rejects_bad_names_and_files_without_storing(models: ModelServi
 def test_remote_models_need_an_allowed_host(models: ModelService) -> None:
     with pytest.raises(InvalidRequest, match="allow-list"):
         models.register_remote(
+            CONSOLE,
             name="vllm-70b",
             base_url="http://gpu01.enclave:8000/v1",
             remote_model="llama",
@@ -84,6 +92,7 @@ def test_remote_models_need_an_allowed_host(models: ModelService) -> None:
         )
     with pytest.raises(InvalidRequest, match="http"):
         models.register_remote(
+            CONSOLE,
             name="vllm-70b",
             base_url="ftp://gpu01",
             remote_model="llama",
@@ -93,6 +102,7 @@ def test_remote_models_need_an_allowed_host(models: ModelService) -> None:
             host_allowed=lambda h: True,
         )
     record = models.register_remote(
+        CONSOLE,
         name="vllm-70b",
         base_url="http://gpu01.enclave:8000/v1",
         remote_model="llama",
@@ -104,6 +114,7 @@ def test_remote_models_need_an_allowed_host(models: ModelService) -> None:
     assert models.get("vllm-70b") == record
     with pytest.raises(Conflict):
         models.register_remote(
+            CONSOLE,
             name="vllm-70b",
             base_url="http://gpu01.enclave:8000/v1",
             remote_model="llama",
@@ -120,6 +131,44 @@ def test_register_in_place_checks_the_announced_hash(models: ModelService, tmp_p
 
     with pytest.raises(IntegrityError, match="--sha256 says " + "0" * 64):
         models.register_file(
-            locate_embedded(), name="pinned", license="Apache-2.0", origin="", copy=False, expected_sha256="0" * 64
+            CONSOLE,
+            locate_embedded(),
+            name="pinned",
+            license="Apache-2.0",
+            origin="",
+            copy=False,
+            expected_sha256="0" * 64,
         )
     assert models.list() == []
+
+
+def test_a_registered_model_is_nobodys_until_released(models: ModelService) -> None:
+    from garrison.core.types import Principal
+
+    record = models.register_remote(
+        CONSOLE,
+        name="vllm-70b",
+        base_url="http://gpu01.enclave:8000/v1",
+        remote_model="llama",
+        license="Llama 3.3",
+        origin="",
+        context_length=8192,
+        host_allowed=lambda h: True,
+    )
+    assert record.eligibility.describe() == "nobody" and models.eligibility("vllm-70b") == record.eligibility
+    released = models.set_eligibility(CONSOLE, "vllm-70b", ["NATO", "usa", "org:mod-it"])
+    assert released.eligibility.tokens() == ["NATO", "USA", "org:mod-it"]
+    assert models.eligibility("vllm-70b").groups == {"NATO"}
+    assert models.set_eligibility(CONSOLE, "vllm-70b", ["everyone"]).eligibility.everyone
+    assert models.set_eligibility(CONSOLE, "vllm-70b", []).eligibility.describe() == "nobody"
+    for words, message in (
+        (["ATLANTIS"], "ISO 3166 alpha-3"),
+        (["org:Bad Org"], "org:<organisation id>"),
+        (["everyone", "FRA"], "cannot be combined"),
+    ):
+        with pytest.raises(InvalidRequest, match=message):
+            models.set_eligibility(CONSOLE, "vllm-70b", words)
+    org_admin = Principal(user_id="a", name="a", role="admin", organisation="mod-it")
+    with pytest.raises(PermissionDenied, match="only the operator's administrators"):
+        models.set_eligibility(org_admin, "vllm-70b", ["everyone"])
+    assert models.eligibility("vllm-70b").describe() == "nobody"

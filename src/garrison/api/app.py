@@ -14,11 +14,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from garrison import __version__
 from garrison.api import errors
+from garrison.api.admin import admin_router
 from garrison.api.bodylimit import BodyLimit
 from garrison.api.schemas import ChatBody, CompletionBody, EmbeddingBody
 from garrison.api.sse import StreamShape, render
 from garrison.core.clock import Clock, IdGenerator
 from garrison.core.types import Delta, Generation, ModelRecord, Principal
+from garrison.service.container import Services
 from garrison.service.gateway import Gateway
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -66,6 +68,7 @@ def _model_card(record: ModelRecord) -> dict[str, Any]:
 
 def create_app(
     gateway: Gateway,
+    services: Services,
     *,
     clock: Clock,
     ids: IdGenerator,
@@ -93,6 +96,7 @@ def create_app(
         return gateway.authenticate(key or None)
 
     Caller = Depends(principal)
+    app.include_router(admin_router(services, Caller))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

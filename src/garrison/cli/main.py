@@ -1,87 +1,24 @@
-"""``garrison init | serve | models ... | keys ... | chat``."""
+"""``garrison init | serve | models ... | chat``; organisations, people, keys and usage in cli/admin.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, Protocol
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Column, Table
 
-from garrison.core.errors import GarrisonError
-from garrison.service.container import Services
+from garrison.cli import admin
+from garrison.cli.common import Backend, DataDir, bytes_progress, console, fail, friendly_errors, when
 
-console = Console()
-err_console = Console(stderr=True)
-
-
-class Backend(Protocol):
-    def open(self, data_dir: Path | None, *, create: bool = False) -> Services: ...
-
-    def serve(self, **overrides: object) -> None: ...
-
-    def install_guard(self) -> None: ...
-
-    def data_dir(self, data_dir: Path | None = None) -> Path: ...
-
-    def server_url(self) -> str: ...
-
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", "-d", help="Data directory (default: $GARRISON_DATA_DIR or var/garrison)."),
+Eligible = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--eligible",
+        help="Who may use it (repeatable): a nation (FRA), a group (NATO, EU, FVEY), org:<id>, or everyone. "
+        "Default: nobody until set with `garrison models eligibility`.",
+    ),
 ]
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def friendly_errors() -> Iterator[None]:
-    try:
-        yield
-    except GarrisonError as exc:
-        fail(exc.message)
-    except OSError as exc:
-        fail(f"{exc.strerror or exc} ({exc.filename or 'I/O'}); nothing was changed")
-
-
-def _when(ts: float | None) -> str:
-    return "-" if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M")
-
-
-@contextmanager
-def bytes_progress(label: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
-    """Yields a factory: given a total size, returns the per-block advance callback."""
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-
-        def start(total: int) -> Callable[[int], None]:
-            task = progress.add_task(label, total=total)
-            return lambda n: progress.advance(task, n)
-
-        yield start
-
-
-def _table(*names: str) -> Table:
-    """A table whose cells fold instead of being cut: ids and hashes must stay whole."""
-    columns = [Column(n, overflow="fold", no_wrap=n == "id", min_width=12 if n == "id" else None) for n in names]
-    return Table(*columns, show_lines=True)
 
 
 def make_cli(backend: Backend) -> typer.Typer:
@@ -93,25 +30,35 @@ def make_cli(backend: Backend) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     models_app = typer.Typer(help="The model catalog: provenance, registration, verification.", no_args_is_help=True)
-    keys_app = typer.Typer(help="API keys (stored hashed; shown once).", no_args_is_help=True)
     app.add_typer(models_app, name="models")
-    app.add_typer(keys_app, name="keys")
 
     @app.callback()
     def _root() -> None:
         backend.install_guard()
 
     @app.command()
-    def init(data_dir: DataDir = None) -> None:
-        """Create the data directory and database, provision the embedded model, create the admin key."""
+    def init(
+        data_dir: DataDir = None,
+        organisation: Annotated[
+            str, typer.Option(help="Id of the organisation that runs this deployment (first run only).")
+        ] = "operator",
+        nation: Annotated[
+            str | None, typer.Option(help="Its nation (ISO 3166 alpha-3) or body (NATO, EU) (first run only).")
+        ] = None,
+    ) -> None:
+        """Create the data directory, the database, the embedded model and the first admin key.
+
+        The first run also creates the operator organisation and its administrator, user 'admin'."""
         with friendly_errors():
             services = backend.open(data_dir, create=True)
             with bytes_progress("provisioning embedded model") as prog:
-                result = services.setup.init(lambda total, _done: prog(total))
+                result = services.setup.init(lambda total, _done: prog(total), organisation=organisation, nation=nation)
         console.print(f"data directory: [bold]{result.data_dir}[/] (schema v{result.schema_version})", soft_wrap=True)
         console.print(
             f"model: [bold]{result.model.name}[/] sha256 {result.model.sha256} ({result.model.license})", soft_wrap=True
         )
+        operator = result.operator
+        console.print(f"operator organisation: [bold]{operator.id}[/] ({operator.nation or 'no nation set'})")
         if result.admin_key:
             console.print("\n[bold yellow]Admin API key (shown once; only its hash is stored):[/]")
             console.print(result.admin_key, highlight=False, soft_wrap=True)
@@ -154,7 +101,8 @@ def make_cli(backend: Backend) -> typer.Typer:
                 ("sha256" if r.sha256 else "url", r.sha256 or r.base_url or "-"),
                 ("file", r.path or "-"),
                 ("origin", r.origin),
-                ("added", _when(r.added_at)),
+                ("eligible", r.eligibility.describe()),
+                ("added", when(r.added_at)),
             ]
             for label, value in rows:
                 console.print(f"  {label:<13}{value}", highlight=False, soft_wrap=True, markup=False)
@@ -169,6 +117,7 @@ def make_cli(backend: Backend) -> typer.Typer:
         context_length: Annotated[int | None, typer.Option(help="Override the file's context length.")] = None,
         chat_template: Annotated[str | None, typer.Option(help="llama.cpp template name, if not embedded.")] = None,
         in_place: Annotated[bool, typer.Option(help="Register the file where it is instead of copying it.")] = False,
+        eligible: Eligible = None,
         data_dir: DataDir = None,
     ) -> None:
         """Register a GGUF model: header checked, SHA-256 pinned, copied into the data directory."""
@@ -176,6 +125,7 @@ def make_cli(backend: Backend) -> typer.Typer:
             services = backend.open(data_dir)
             with bytes_progress(f"hashing {path.name}") as prog:
                 record = services.models.register_file(
+                    services.console,
                     path,
                     name=name,
                     license=license,
@@ -185,9 +135,11 @@ def make_cli(backend: Backend) -> typer.Typer:
                     chat_template=chat_template,
                     expected_sha256=sha256,
                     progress=prog,
+                    eligible=eligible or (),
                 )
         console.print(f"registered [bold]{record.name}[/] ({record.architecture}, context {record.context_length})")
         console.print(f"sha256 {record.sha256}")
+        _eligibility_note(record.name, record.eligibility.describe())
 
     @models_app.command("add-remote")
     def models_add_remote(
@@ -197,12 +149,14 @@ def make_cli(backend: Backend) -> typer.Typer:
         context_length: Annotated[int, typer.Option(help="Context length the server accepts.")],
         remote_model: Annotated[str | None, typer.Option(help="Model name on that server (default: NAME).")] = None,
         origin: Annotated[str, typer.Option(help="Provenance of the model behind it.")] = "",
+        eligible: Eligible = None,
         data_dir: DataDir = None,
     ) -> None:
         """Register a model served by an OpenAI-compatible server inside the enclave (vLLM, TGI...)."""
         with friendly_errors():
             services = backend.open(data_dir)
             record = services.models.register_remote(
+                services.console,
                 name=name,
                 base_url=url,
                 remote_model=remote_model or name,
@@ -210,8 +164,10 @@ def make_cli(backend: Backend) -> typer.Typer:
                 origin=origin,
                 context_length=context_length,
                 host_allowed=services.host_allowed,
+                eligible=eligible or (),
             )
         console.print(f"registered remote model [bold]{record.name}[/] at {record.base_url}")
+        _eligibility_note(record.name, record.eligibility.describe())
 
     @models_app.command("verify")
     def models_verify(data_dir: DataDir = None) -> None:
@@ -233,46 +189,33 @@ def make_cli(backend: Backend) -> typer.Typer:
     def models_remove(name: str, data_dir: DataDir = None) -> None:
         """Remove a model from the catalog (its file stays on disk)."""
         with friendly_errors():
-            backend.open(data_dir).models.remove(name)
+            services = backend.open(data_dir)
+            services.models.remove(services.console, name)
         console.print(f"removed {name}")
 
-    @keys_app.command("create")
-    def keys_create(
-        name: Annotated[str, typer.Option(help="Who or what uses the key.")],
-        role: Annotated[str, typer.Option(help="admin or user.")] = "user",
-        expires_days: Annotated[float | None, typer.Option(help="Expire after this many days.")] = None,
+    @models_app.command("eligibility")
+    def models_eligibility(
+        name: Annotated[str, typer.Argument(help="The model.")],
+        to: Annotated[
+            list[str] | None,
+            typer.Option("--to", help="Release to (repeatable): a nation (FRA), a group (NATO, EU, FVEY), org:<id>."),
+        ] = None,
+        everyone: Annotated[bool, typer.Option(help="Release to every organisation.")] = False,
+        nobody: Annotated[bool, typer.Option(help="Withdraw it from everyone.")] = False,
         data_dir: DataDir = None,
     ) -> None:
-        """Create an API key; it is printed once and only its hash is stored."""
+        """Show or set who may use a model; the change applies to the next request of a running server."""
+        chosen = [bool(to), everyone, nobody]
+        if sum(chosen) > 1:
+            fail("give one of --to, --everyone or --nobody")
         with friendly_errors():
-            created = backend.open(data_dir).keys.create(name, role, expires_days)
-        err_console.print(f"key {created.id} for {created.name} ({created.role}), expires {_when(created.expires_at)}")
-        console.print(created.key, highlight=False, soft_wrap=True)
-
-    @keys_app.command("list")
-    def keys_list(data_dir: DataDir = None) -> None:
-        """List API keys (ids only, never secrets)."""
-        with friendly_errors():
-            rows = backend.open(data_dir).keys.list()
-        table = _table("id", "name", "role", "created", "expires", "revoked", "last used")
-        for r in rows:
-            table.add_row(
-                r.id,
-                r.name,
-                r.role,
-                _when(r.created_at),
-                _when(r.expires_at),
-                _when(r.revoked_at),
-                _when(r.last_used_at),
-            )
-        console.print(table)
-
-    @keys_app.command("revoke")
-    def keys_revoke(key_id: str, data_dir: DataDir = None) -> None:
-        """Revoke a key; it is refused from the next request on."""
-        with friendly_errors():
-            backend.open(data_dir).keys.revoke(key_id)
-        console.print(f"revoked {key_id}")
+            services = backend.open(data_dir)
+            if sum(chosen) == 0:
+                record = services.models.get(name)
+            else:
+                words = ["everyone"] if everyone else ([] if nobody else list(to or []))
+                record = services.models.set_eligibility(services.console, name, words)
+        console.print(f"{record.name}: eligible to {record.eligibility.describe()}", highlight=False)
 
     @app.command()
     def chat(
@@ -307,4 +250,15 @@ def make_cli(backend: Backend) -> typer.Typer:
             interactive=sys.stdin.isatty(),
         )
 
+    admin.register(app, backend)
     return app
+
+
+def _eligibility_note(name: str, eligible: str) -> None:
+    if eligible == "nobody":
+        console.print(
+            f"[yellow]nobody may use {name} yet:[/] release it with "
+            f"`garrison models eligibility {name} --to NATO` (or a nation, org:<id>, --everyone)"
+        )
+    else:
+        console.print(f"eligible: {eligible}")

@@ -116,6 +116,31 @@ class Capability(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Eligibility:
+    """Who may use a model: nobody unless something is listed or ``everyone`` is set explicitly.
+
+    A caller is eligible when their organisation is listed, or its nation is, or it belongs to a
+    listed group (by its own declaration or because its nation is a member, e.g. FRA -> NATO, EU)."""
+
+    everyone: bool = False
+    nations: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+
+    def tokens(self) -> list[str]:
+        """The words it is written with: ``everyone``, groups, nations, ``org:<id>``."""
+        if self.everyone:
+            return ["everyone"]
+        return sorted(self.groups) + sorted(self.nations) + [f"org:{o}" for o in sorted(self.organisations)]
+
+    def describe(self) -> str:
+        return ", ".join(self.tokens()) or "nobody"
+
+
+EVERYONE = Eligibility(everyone=True)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelRecord:
     """A catalog entry: what a model is, where it came from and how it is served."""
 
@@ -134,6 +159,20 @@ class ModelRecord:
     embeddings: bool = True
     added_at: float = 0.0
     builtin: bool = False
+    eligibility: Eligibility = field(default_factory=Eligibility)  # default: nobody
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """Limits stored on an organisation or a user; ``None`` means the deployment's default, 0 none."""
+
+    requests_per_minute: float | None = None
+    requests_burst: int | None = None
+    daily_tokens: int | None = None
+
+
+ROLES = ("admin", "security_officer", "analyst", "auditor")  # the roles a person can hold
+CONSOLE = "console"  # the local command line: the machine's operator, never a person's role
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +180,59 @@ class Principal:
     """Who is calling: identity, organisation and what they are cleared for.
 
     Defaults are the most restrictive values (no organisation, UNCLASSIFIED, no nationality, no
-    caveats), so a principal built with missing attributes can see less, never more."""
+    caveats, not the operator), so a principal built with missing attributes sees less, never more."""
 
-    key_id: str
+    user_id: str
     name: str
     role: str
     organisation: str | None = None
-    organisation_groups: frozenset[str] = frozenset()  # e.g. NATO, EU, FVEY
+    organisation_nation: str | None = None  # ISO 3166 alpha-3, or NATO / EU for an international body
+    organisation_groups: frozenset[str] = frozenset()  # NATO, EU, FVEY...: declared and by nation
+    operator: bool = False  # a member of the organisation that runs this deployment
     nationality: str | None = None  # ISO 3166 alpha-3
     clearance: Level = Level.UNCLASSIFIED
     caveats: frozenset[str] = frozenset()
+    key_id: str | None = None  # the API key the request came with
+    subject: str | None = None  # the OIDC subject, when it came with a bearer token from the IdP
+    limits: Quota = field(default_factory=Quota)  # the user's own overrides
+    organisation_limits: Quota = field(default_factory=Quota)
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names who acted: the credential, then the person."""
+        if self.key_id is not None:
+            return f"key:{self.key_id} user:{self.user_id}"
+        if self.subject is not None:
+            return f"oidc:{self.subject} user:{self.user_id}"
+        return f"{self.role}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """A tenant: a ministry, an agency, a depot. ``operator`` marks the one running the deployment."""
+
+    id: str
+    name: str
+    nation: str | None  # ISO 3166 alpha-3, or NATO / EU for an international body; None: not stated
+    groups: frozenset[str] = frozenset()  # declared memberships beyond those of its nation
+    operator: bool = False
+    quota: Quota = field(default_factory=Quota)
+    created_at: float = 0.0
+    disabled_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person (or a service account) of one organisation. ``id`` is the login name."""
+
+    id: str
+    organisation: str
+    name: str  # display name
+    role: str
+    clearance: Level = Level.UNCLASSIFIED
+    nationality: str | None = None
+    caveats: frozenset[str] = frozenset()
+    oidc_subject: str | None = None  # set for people who sign in through the IdP
+    quota: Quota = field(default_factory=Quota)
+    created_at: float = 0.0
+    disabled_at: float | None = None

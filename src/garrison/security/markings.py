@@ -23,8 +23,11 @@ __all__ = [
     "Level",
     "Marking",
     "MarkingError",
+    "caveat",
     "combine_all",
     "expand",
+    "level",
+    "nation",
     "parse",
     "parse_portion",
     "split_portion",
@@ -124,6 +127,41 @@ def expand(tokens: list[str], where: str) -> frozenset[str]:
                 f"({', '.join(sorted(GROUPS))})"
             )
     return frozenset(out)
+
+
+BODIES = frozenset({"NATO", "EU"})  # international bodies an organisation may belong to as such
+
+
+def nation(code: str, what: str = "nationality", *, bodies: bool = False) -> str:
+    """An ISO 3166 alpha-3 code (upper case), or with ``bodies`` also NATO or EU; else an error."""
+    token = code.strip().upper()
+    if token in _nations() or (bodies and token in BODIES):
+        return token
+    expected = "an ISO 3166 alpha-3 code such as FRA, ITA, USA" + (
+        " or an international body (NATO, EU)" if bodies else ""
+    )
+    raise MarkingError(f"{what} {code.strip()!r} is not valid: expected {expected}")
+
+
+def level(text: str, what: str = "clearance") -> Level:
+    """A level by any of its names (``SECRET``, ``top_secret``, ``NATO SECRET``, ``GEHEIM``...)."""
+    found = _NAMES.get(_norm(text.replace("_", " ")))
+    if found is None:
+        raise MarkingError(
+            f"{what} {text.strip()!r} is not a classification level; expected one of "
+            f"{', '.join(lv.label for lv in Level)} (or a national name such as GEHEIM, RISERVATO)"
+        )
+    return found[0]
+
+
+def caveat(token: str) -> str:
+    """A caveat (need-to-know compartment): letters, digits and '-', upper case."""
+    text = token.strip().upper()
+    if not _CAVEAT_RE.match(text):
+        raise MarkingError(
+            f"caveat {token.strip()!r} is not valid: expected letters, digits and '-', e.g. ATOMAL, SI-G"
+        )
+    return text
 
 
 # -- parsing ------------------------------------------------------------------------------------

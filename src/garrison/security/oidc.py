@@ -17,6 +17,8 @@ import jwt
 
 from garrison.core.errors import AuthenticationFailed, ConfigurationError
 from garrison.core.markings import Level
+from garrison.security import markings
+from garrison.security.markings import MarkingError
 
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 
@@ -32,6 +34,16 @@ class ClaimMap:
     clearance: str = "clearance"
     caveats: str = "caveats"
     role: str = "role"
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, str]) -> ClaimMap:
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(mapping) - known)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown OIDC claim mapping {', '.join(unknown)}; expected attributes: {', '.join(sorted(known))}"
+            )
+        return cls(**mapping)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +118,10 @@ class OidcVerifier:
 
     def _identity(self, claims: dict[str, Any]) -> Identity:
         m = self._claims
-        raw_level = str(claims.get(m.clearance, "UNCLASSIFIED")).upper().replace(" ", "_")
         try:
-            level = Level[raw_level]
-        except KeyError as exc:
-            raise AuthenticationFailed(
-                f"claim '{m.clearance}' is {claims.get(m.clearance)!r}; expected one of "
-                f"{', '.join(lv.label for lv in Level)}",
-                code="invalid_token",
-            ) from exc
+            level = markings.level(str(claims.get(m.clearance, "UNCLASSIFIED")), f"claim '{m.clearance}'")
+        except MarkingError as exc:
+            raise AuthenticationFailed(exc.message, code="invalid_token") from exc
         caveats = claims.get(m.caveats) or []
         if isinstance(caveats, str):
             caveats = caveats.split()

@@ -3,6 +3,18 @@
 ``decide(principal, action, resource) -> Decision``: the service layer calls it for every
 operation; routes never compare roles themselves. A decision carries human-readable reasons, for
 the refusal message and for the audit record.
+
+The rules, in order (the first that refuses wins):
+
+1. the role must be known and its row in :data:`ROLE_ACTIONS` must hold the action;
+2. scope: organisations and models are managed by the *operator* (the organisation running the
+   deployment); a resource of another organisation is out of reach, except for the operator's
+   members and only for administration and oversight (:data:`OPERATOR_REACH`), never for
+   documents or clearances; the local console (the machine's operator) is not scoped;
+3. a key of another person needs ``key.manage``;
+4. nobody sets their own clearance, and a security officer grants at most what they hold;
+5. a marked resource needs clearance, nationality in its releasability and every caveat;
+6. a model needs an eligibility that covers the caller's organisation.
 """
 
 from __future__ import annotations
@@ -10,18 +22,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from garrison.core.markings import Marking
-from garrison.core.types import Principal
+from garrison.core.markings import GROUPS, Marking
+from garrison.core.types import CONSOLE, Eligibility, Principal
+
+__all__ = [
+    "OPERATOR_REACH",
+    "ROLE_ACTIONS",
+    "Action",
+    "Decision",
+    "Eligibility",
+    "Resource",
+    "decide",
+    "groups_of",
+]
 
 
 class Action(StrEnum):
     MODEL_LIST = "model.list"
     MODEL_USE = "model.use"  # chat, completions, embeddings
     MODEL_MANAGE = "model.manage"  # register, remove, set eligibility
-    KEY_CREATE_OWN = "key.create_own"
-    KEY_MANAGE = "key.manage"  # create for others, list, expire, revoke any key of the organisation
-    ORG_MANAGE = "org.manage"
-    USER_MANAGE = "user.manage"
+    KEY_OWN = "key.own"  # create, list, expire and revoke one's own keys
+    KEY_MANAGE = "key.manage"  # the same for other people's keys
+    ORG_READ = "org.read"
+    ORG_MANAGE = "org.manage"  # create, change, disable organisations and their quotas
+    USER_READ = "user.read"
+    USER_MANAGE = "user.manage"  # create, change role and quotas, disable people
     CLEARANCE_SET = "clearance.set"  # clearances, nationalities, caveats of people
     DOCUMENT_READ = "document.read"
     DOCUMENT_INGEST = "document.ingest"
@@ -31,52 +56,30 @@ class Action(StrEnum):
     USAGE_READ = "usage.read"
 
 
+A = Action
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    "admin": frozenset(
-        {
-            Action.MODEL_LIST,
-            Action.MODEL_USE,
-            Action.MODEL_MANAGE,
-            Action.KEY_CREATE_OWN,
-            Action.KEY_MANAGE,
-            Action.ORG_MANAGE,
-            Action.USER_MANAGE,
-            Action.DOCUMENT_READ,
-            Action.DOCUMENT_INGEST,
-            Action.DOCUMENT_DELETE,
-            Action.USAGE_READ,
-        }
-    ),
-    "security_officer": frozenset(
-        {
-            Action.MODEL_LIST,
-            Action.MODEL_USE,
-            Action.KEY_CREATE_OWN,
-            Action.CLEARANCE_SET,
-            Action.MARKING_SET,
-            Action.DOCUMENT_READ,
-            Action.DOCUMENT_INGEST,
-            Action.DOCUMENT_DELETE,
-            Action.KEY_MANAGE,
-        }
-    ),
-    "analyst": frozenset(
-        {Action.MODEL_LIST, Action.MODEL_USE, Action.KEY_CREATE_OWN, Action.DOCUMENT_READ, Action.DOCUMENT_INGEST}
-    ),
-    "auditor": frozenset({Action.MODEL_LIST, Action.AUDIT_READ, Action.USAGE_READ, Action.KEY_CREATE_OWN}),
-}
-# The bootstrap key of this release has role "user": the analyst's rights.
-ROLE_ACTIONS["user"] = ROLE_ACTIONS["analyst"]
+    "admin": frozenset({
+        A.MODEL_LIST, A.MODEL_USE, A.MODEL_MANAGE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.ORG_MANAGE,
+        A.USER_READ, A.USER_MANAGE, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE, A.USAGE_READ,
+    }),
+    "security_officer": frozenset({
+        A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.USER_READ, A.CLEARANCE_SET,
+        A.MARKING_SET, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE,
+    }),
+    "analyst": frozenset({A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.DOCUMENT_READ, A.DOCUMENT_INGEST}),
+    "auditor": frozenset({A.MODEL_LIST, A.KEY_OWN, A.ORG_READ, A.USER_READ, A.AUDIT_READ, A.USAGE_READ}),
+    # The local command line: whoever can run it can open the database anyway. It administers
+    # everything but never uses a model or reads a document (it holds no clearance).
+    CONSOLE: frozenset(set(Action) - {A.MODEL_USE, A.DOCUMENT_READ}),
+}  # fmt: skip
 
-
-@dataclass(frozen=True, slots=True)
-class Eligibility:
-    """Who may use a model. ``everyone`` only when nothing is listed and it is set explicitly."""
-
-    everyone: bool = False
-    nations: frozenset[str] = frozenset()
-    organisations: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
+OPERATOR_ONLY = frozenset({A.ORG_MANAGE, A.MODEL_MANAGE})
+# What the operator's members may do to other organisations' resources: administration and
+# oversight. Documents, markings and clearances stay with each organisation.
+OPERATOR_REACH = frozenset(
+    {A.ORG_READ, A.ORG_MANAGE, A.USER_READ, A.USER_MANAGE, A.KEY_MANAGE, A.AUDIT_READ, A.USAGE_READ}
+)
+SHARED = frozenset({A.MODEL_LIST, A.MODEL_USE})  # models are shared by eligibility, not ownership
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,60 +89,119 @@ class Resource:
     organisation: str | None = None  # owning organisation; None: the deployment itself
     marking: Marking | None = None  # documents and chunks
     eligibility: Eligibility | None = None  # models
-    owner: str | None = None  # keys: the key id of the owner
+    owner: str | None = None  # keys: the user who holds it
+    grant: Marking | None = None  # clearance.set: the clearance and caveats being granted
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     allowed: bool
     reasons: tuple[str, ...] = field(default=())
+    rule: str = ""  # which rule refused: role, scope, own_key, clearance_grant, marking, eligibility
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def _deny(*reasons: str) -> Decision:
-    return Decision(False, reasons)
+def _deny(*reasons: str, rule: str) -> Decision:
+    return Decision(False, reasons, rule)
+
+
+def groups_of(nation: str | None, declared: frozenset[str] = frozenset()) -> frozenset[str]:
+    """An organisation's groups: those it declares, those its nation belongs to, and the body it is."""
+    out = set(declared)
+    if nation is not None:
+        out.update(name for name, members in GROUPS.items() if nation in members)
+        if nation in GROUPS:
+            out.add(nation)
+    return frozenset(out)
 
 
 def decide(principal: Principal, action: Action, resource: Resource) -> Decision:
     """Allowed only when a rule allows it; every refusal says why."""
     allowed_actions = ROLE_ACTIONS.get(principal.role)
     if allowed_actions is None:
-        return _deny(f"unknown role {principal.role!r}")
+        return _deny(f"unknown role {principal.role!r}", rule="role")
     if action not in allowed_actions:
-        return _deny(f"the role {principal.role} may not {action.value}")
-    if (
-        resource.organisation is not None
-        and principal.organisation != resource.organisation
-        and resource.kind != "model"  # models are shared by eligibility, below
-    ):
-        return _deny(f"this {resource.kind} belongs to another organisation")
-
-    if resource.marking is not None:
-        m = resource.marking
-        reasons = []
-        if principal.clearance < m.level:
-            reasons.append(f"clearance {principal.clearance.label} is below {m.level.label}")
-        if m.releasable_to is not None and (principal.nationality or "") not in m.releasable_to:
-            reasons.append(f"nationality {principal.nationality or 'unknown'} is not in the releasability")
-        missing = m.caveats - principal.caveats
-        if missing:
-            reasons.append(f"missing caveat(s) {', '.join(sorted(missing))}")
-        if reasons:
-            return _deny(*reasons)
-
-    if resource.kind == "model" and action in (Action.MODEL_USE, Action.MODEL_LIST):
-        eligibility = resource.eligibility
-        if eligibility is None:
-            return _deny(f"model {resource.id} has no eligibility set: nobody may use it")
-        if not eligibility.everyone and not (
-            (principal.nationality is not None and principal.nationality in eligibility.nations)
-            or (principal.organisation is not None and principal.organisation in eligibility.organisations)
-            or (principal.organisation_groups & eligibility.groups)
-        ):
-            return _deny(f"model {resource.id} is not released to {principal.organisation or 'this caller'}")
-
-    if action is Action.KEY_CREATE_OWN and resource.owner not in (None, principal.key_id):
-        return _deny("a key may only be created for oneself without key.manage")
+        return _deny(f"the role {principal.role} may not {action.value}", rule="role")
+    for rule in (_scope, _own_keys, _clearance_grant, _marking, _eligibility):
+        refusal = rule(principal, action, resource)
+        if refusal is not None:
+            return refusal
     return Decision(True, (f"{principal.role} may {action.value}",))
+
+
+def _scope(p: Principal, action: Action, r: Resource) -> Decision | None:
+    if p.role == CONSOLE or action in SHARED:
+        return None
+    if action in OPERATOR_ONLY and not p.operator:
+        return _deny(f"only the operator's administrators may {action.value}", rule="scope")
+    if r.organisation is None:
+        if not p.operator:
+            return _deny(
+                f"this {r.kind} belongs to the deployment: only the operator's members may {action.value} it",
+                rule="scope",
+            )
+        return None
+    if r.organisation != p.organisation and not (p.operator and action in OPERATOR_REACH):
+        return _deny(f"this {r.kind} belongs to another organisation", rule="scope")
+    return None
+
+
+def _own_keys(p: Principal, action: Action, r: Resource) -> Decision | None:
+    if action is Action.KEY_OWN and r.owner != p.user_id:
+        return _deny("a key of another person needs key.manage", rule="own_key")
+    return None
+
+
+def _clearance_grant(p: Principal, action: Action, r: Resource) -> Decision | None:
+    if action is not Action.CLEARANCE_SET:
+        return None
+    if r.kind == "user" and r.id == p.user_id:
+        return _deny("nobody may set their own clearance", rule="clearance_grant")
+    grant = r.grant
+    if grant is None or p.role == CONSOLE:
+        return None
+    reasons = []
+    if grant.level > p.clearance:
+        reasons.append(f"may not grant {grant.level.label}, above their own clearance {p.clearance.label}")
+    missing = grant.caveats - p.caveats
+    if missing:
+        reasons.append(f"may not grant caveat(s) {', '.join(sorted(missing))} they do not hold")
+    return _deny(*reasons, rule="clearance_grant") if reasons else None
+
+
+def _marking(p: Principal, action: Action, r: Resource) -> Decision | None:
+    m = r.marking
+    if m is None:
+        return None
+    reasons = []
+    if p.clearance < m.level:
+        reasons.append(f"clearance {p.clearance.label} is below {m.level.label}")
+    if m.releasable_to is not None and (p.nationality or "") not in m.releasable_to:
+        reasons.append(f"nationality {p.nationality or 'unknown'} is not in the releasability")
+    missing = m.caveats - p.caveats
+    if missing:
+        reasons.append(f"missing caveat(s) {', '.join(sorted(missing))}")
+    return _deny(*reasons, rule="marking") if reasons else None
+
+
+def _eligibility(p: Principal, action: Action, r: Resource) -> Decision | None:
+    if r.kind != "model" or action not in SHARED:
+        return None
+    e = r.eligibility
+    if e is None:
+        return _deny(f"model {r.id} has no eligibility set: nobody may use it", rule="eligibility")
+    if e.everyone:
+        return None
+    if (
+        (p.organisation is not None and p.organisation in e.organisations)
+        or (p.organisation_nation is not None and p.organisation_nation in e.nations)
+        or (p.organisation_groups & e.groups)
+    ):
+        return None
+    return _deny(
+        f"model {r.id} is released to {e.describe()}, not to {p.organisation or 'this caller'}"
+        + (f" ({p.organisation_nation})" if p.organisation_nation else ""),
+        rule="eligibility",
+    )

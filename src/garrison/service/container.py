@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from garrison.core.types import Principal
+from garrison.service.identity import IdentityService
 from garrison.service.keys import KeyService
 from garrison.service.models import ModelService
 from garrison.service.setup import SetupService
+from garrison.service.usage import UsageService
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     keys: KeyService
     models: ModelService
+    identity: IdentityService
+    usage: UsageService
     setup: SetupService
     host_allowed: Callable[[str], bool]
+    console: Principal  # who the local command line acts as

@@ -1,8 +1,8 @@
 """The gateway use-cases behind the OpenAI-compatible API and every other entry point.
 
-Pipeline (this issue's part of it): authenticate -> resolve the model -> limits -> engine ->
-metrics. Identity, policy, guards, privacy and audit slot into the same methods later, so no
-entry point can skip a step.
+Pipeline (so far): authenticate -> resolve the model -> authorise (policy: role, eligibility;
+audited) -> admit (rates, daily budgets) -> limits -> engine -> meter usage, metrics. Guards,
+privacy and retrieval slot into the same methods later, so no entry point can skip a step.
 """
 
 from __future__ import annotations
@@ -26,10 +26,13 @@ from garrison.core.types import (
     Usage,
 )
 from garrison.engines.base import Engine
-from garrison.security.quotas import RateLimiter
-from garrison.service.keys import KeyService
+from garrison.security.policy import Action, Decision, Resource
+from garrison.service.admission import Admission
+from garrison.service.auth import Authenticator
+from garrison.service.authz import Authoriser
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
+from garrison.service.models import ModelService
 from garrison.service.pool import ModelPool
 
 UNKNOWN_MODEL = "_unknown"
@@ -46,17 +49,21 @@ class Readiness:
 class Gateway:
     def __init__(
         self,
-        keys: KeyService,
+        authn: Authenticator,
+        authz: Authoriser,
         pool: ModelPool,
+        models: ModelService,
+        admission: Admission,
         limits: Limits,
         metrics: Metrics,
-        rate: RateLimiter | None = None,
     ) -> None:
-        self._keys = keys
+        self._authn = authn
+        self._authz = authz
         self._pool = pool
+        self._models = models
+        self.admission = admission
         self.limits = limits
         self.metrics = metrics
-        self._rate = rate
 
     # -- lifecycle ------------------------------------------------------------------------------
     def readiness(self) -> Readiness:
@@ -64,48 +71,67 @@ class Gateway:
         refused = {r.record.name: r.error.message for r in self._pool.refused()}
         return Readiness(ready=self._pool.started and bool(served), served=served, refused=refused)
 
+    def start(self) -> None:
+        """Background work of a running server (usage written every few seconds)."""
+        self.admission.start()
+
     async def close(self) -> None:
+        await self.admission.close()
         await self._pool.close()
 
     # -- pipeline steps -------------------------------------------------------------------------
-    def authenticate(self, key: str | None) -> Principal:
-        return self._keys.authenticate(key)
+    def authenticate(self, bearer: str | None) -> Principal:
+        return self._authn.authenticate(bearer)
 
     def list_models(self, principal: Principal) -> list[ModelRecord]:
-        return self._pool.served()
+        """The served models the caller may use: eligibility is read from the catalog each time."""
+        eligibility = {r.name: r.eligibility for r in self._models.list()}
+        visible = [
+            r
+            for r in self._pool.served()
+            if self._authz.may(
+                principal, Action.MODEL_LIST, Resource("model", r.name, eligibility=eligibility.get(r.name))
+            )
+        ]
+        names = [r.name for r in visible]
+        decision = Decision(True, (f"{len(names)} eligible model(s)",))
+        self._authz.record(principal, Action.MODEL_LIST, Resource("model"), "model.list", decision, {"models": names})
+        return visible
 
     def get_model(self, principal: Principal, name: str) -> ModelRecord:
         record, _ = self._pool.get(name)
+        self._authorise(principal, Action.MODEL_LIST, name, "model.read")
         return record
 
-    def _admit(self, principal: Principal, endpoint: str) -> None:
-        """Per-key request rate (token bucket); per user and organisation come with identities."""
-        if self._rate is None:
-            return
-        try:
-            self._rate.acquire(f"key:{principal.key_id}", "this API key")
-        except GarrisonError as exc:
-            self._count_error(endpoint, UNKNOWN_MODEL, exc)
-            raise
+    def _authorise(self, principal: Principal, action: Action, name: str, operation: str) -> None:
+        resource = Resource("model", name, eligibility=self._models.eligibility(name))
+        self._authz.require(principal, action, resource, operation)
 
-    def _resolve(self, name: str, capability: Capability, endpoint: str) -> tuple[ModelRecord, Engine]:
+    def _enter(
+        self, principal: Principal, name: str, capability: Capability, endpoint: str
+    ) -> tuple[ModelRecord, Engine]:
+        """Resolve, authorise, admit: every refusal is counted under the model it concerned."""
+        label = UNKNOWN_MODEL
         try:
             record, engine = self._pool.get(name)
+            label = record.name
+            if capability not in engine.capabilities:
+                raise InvalidRequest(f"The model '{name}' does not support {capability.value}", param="model")
+            self._authorise(principal, Action.MODEL_USE, name, endpoint)
+            self.admission.admit(principal)
         except GarrisonError as exc:
-            label = name if exc.status != 404 else UNKNOWN_MODEL
+            if exc.status == 503:
+                label = name  # registered but refused: the model is known
             self._count_error(endpoint, label, exc)
             raise
-        if capability not in engine.capabilities:
-            exc2 = InvalidRequest(f"The model '{name}' does not support {capability.value}", param="model")
-            self._count_error(endpoint, name, exc2)
-            raise exc2
         return record, engine
 
     def _count_error(self, endpoint: str, model: str, exc: GarrisonError) -> None:
         self.metrics.errors.labels(endpoint=endpoint, model=model, code=exc.code).inc()
         self.metrics.requests.labels(endpoint=endpoint, model=model, status=str(exc.status)).inc()
 
-    def _done(self, endpoint: str, model: str, started: float, usage: Usage) -> None:
+    def _done(self, principal: Principal, endpoint: str, model: str, started: float, usage: Usage) -> None:
+        self.admission.charge(principal, model, usage)
         self.metrics.requests.labels(endpoint=endpoint, model=model, status="200").inc()
         self.metrics.latency.labels(endpoint=endpoint, model=model).observe(time.perf_counter() - started)
         self.metrics.tokens.labels(model=model, kind="prompt").inc(usage.prompt_tokens)
@@ -114,68 +140,65 @@ class Gateway:
     # -- use-cases ------------------------------------------------------------------------------
     async def chat(self, principal: Principal, request: ChatRequest) -> Generation:
         endpoint = "chat"
-        self._admit(principal, endpoint)
         started = time.perf_counter()
-        record, engine = self._resolve(request.model, Capability.CHAT, endpoint)
+        record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint)
         try:
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
-        self._done(endpoint, record.name, started, result.usage)
+        self._done(principal, endpoint, record.name, started, result.usage)
         return result
 
     def prepare_chat_stream(self, principal: Principal, request: ChatRequest) -> AsyncIterator[Delta]:
         """Check everything that can be checked before the first byte; return the delta stream."""
-        self._admit(principal, "chat")
-        record, engine = self._resolve(request.model, Capability.STREAM, "chat")
+        record, engine = self._enter(principal, request.model, Capability.STREAM, "chat")
         try:
             self.limits.check_chat(request, engine.context_length)
         except GarrisonError as exc:
             self._count_error("chat", record.name, exc)
             raise
-        return self._metered("chat", record.name, engine.stream_chat(request))
+        return self._metered(principal, "chat", record.name, engine.stream_chat(request))
 
     async def complete(self, principal: Principal, request: CompletionRequest) -> Generation:
         endpoint = "completions"
-        self._admit(principal, endpoint)
         started = time.perf_counter()
-        record, engine = self._resolve(request.model, Capability.COMPLETION, endpoint)
+        record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint)
         try:
             self.limits.check_completion(request, engine.context_length)
             result = await engine.complete(request)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
-        self._done(endpoint, record.name, started, result.usage)
+        self._done(principal, endpoint, record.name, started, result.usage)
         return result
 
     def prepare_completion_stream(self, principal: Principal, request: CompletionRequest) -> AsyncIterator[Delta]:
-        self._admit(principal, "completions")
-        record, engine = self._resolve(request.model, Capability.STREAM, "completions")
+        record, engine = self._enter(principal, request.model, Capability.STREAM, "completions")
         try:
             self.limits.check_completion(request, engine.context_length)
         except GarrisonError as exc:
             self._count_error("completions", record.name, exc)
             raise
-        return self._metered("completions", record.name, engine.stream_complete(request))
+        return self._metered(principal, "completions", record.name, engine.stream_complete(request))
 
     async def embed(self, principal: Principal, request: EmbeddingRequest) -> Embeddings:
         endpoint = "embeddings"
-        self._admit(principal, endpoint)
         started = time.perf_counter()
-        record, engine = self._resolve(request.model, Capability.EMBEDDINGS, endpoint)
+        record, engine = self._enter(principal, request.model, Capability.EMBEDDINGS, endpoint)
         try:
             self.limits.check_embedding(request)
             result = await engine.embed(request)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
-        self._done(endpoint, record.name, started, result.usage)
+        self._done(principal, endpoint, record.name, started, result.usage)
         return result
 
-    async def _metered(self, endpoint: str, model: str, stream: AsyncIterator[Delta]) -> AsyncIterator[Delta]:
+    async def _metered(
+        self, principal: Principal, endpoint: str, model: str, stream: AsyncIterator[Delta]
+    ) -> AsyncIterator[Delta]:
         started = time.perf_counter()
         pieces = 0
         usage = Usage()
@@ -195,9 +218,10 @@ class Gateway:
             # the client went away: count it (nginx's 499) with the tokens it did receive
             self.metrics.requests.labels(endpoint=endpoint, model=model, status=CLIENT_CLOSED).inc()
             self.metrics.tokens.labels(model=model, kind="completion").inc(pieces)
+            self.admission.charge(principal, model, Usage(usage.prompt_tokens, pieces))
             raise
         finally:
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
                 await aclose()
-        self._done(endpoint, model, started, usage)
+        self._done(principal, endpoint, model, started, usage)

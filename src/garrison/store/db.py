@@ -46,6 +46,72 @@ MIGRATIONS: tuple[str, ...] = (
         added_at       REAL NOT NULL
     );
     """,
+    # 2: organisations, people, keys that belong to people, model eligibility, usage metering
+    """
+    CREATE TABLE organisations (
+        id                  TEXT PRIMARY KEY,
+        name                TEXT NOT NULL,
+        nation              TEXT,                     -- ISO 3166 alpha-3, or NATO / EU
+        groups              TEXT NOT NULL DEFAULT '[]',  -- JSON array of declared groups
+        operator            INTEGER NOT NULL DEFAULT 0,
+        requests_per_minute REAL,                     -- NULL: the deployment default, 0: no limit
+        requests_burst      INTEGER,
+        daily_tokens        INTEGER,
+        created_at          REAL NOT NULL,
+        disabled_at         REAL
+    );
+    CREATE UNIQUE INDEX organisations_one_operator ON organisations (operator) WHERE operator = 1;
+    CREATE TABLE users (
+        id                  TEXT PRIMARY KEY,         -- login name
+        organisation_id     TEXT NOT NULL REFERENCES organisations (id),
+        name                TEXT NOT NULL,
+        role                TEXT NOT NULL,
+        clearance           TEXT NOT NULL DEFAULT 'UNCLASSIFIED',
+        nationality         TEXT,
+        caveats             TEXT NOT NULL DEFAULT '[]',
+        oidc_subject        TEXT UNIQUE,
+        requests_per_minute REAL,
+        requests_burst      INTEGER,
+        daily_tokens        INTEGER,
+        created_at          REAL NOT NULL,
+        disabled_at         REAL
+    );
+    CREATE INDEX users_organisation ON users (organisation_id);
+    -- existing keys (role admin or user) become people of the operator organisation
+    INSERT INTO organisations (id, name, operator, created_at)
+        SELECT 'operator', 'Deployment operator', 1, t FROM (SELECT min(created_at) AS t FROM api_keys)
+        WHERE t IS NOT NULL;
+    INSERT INTO users (id, organisation_id, name, role, created_at)
+        SELECT 'u-' || id, 'operator', name, CASE role WHEN 'admin' THEN 'admin' ELSE 'analyst' END, created_at
+        FROM api_keys;
+    CREATE TABLE api_keys_v2 (
+        id           TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users (id),
+        secret_hash  TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        created_at   REAL NOT NULL,
+        expires_at   REAL,
+        revoked_at   REAL,
+        last_used_at REAL
+    );
+    INSERT INTO api_keys_v2 (id, user_id, secret_hash, name, created_at, expires_at, revoked_at, last_used_at)
+        SELECT id, 'u-' || id, secret_hash, name, created_at, expires_at, revoked_at, last_used_at FROM api_keys;
+    DROP TABLE api_keys;
+    ALTER TABLE api_keys_v2 RENAME TO api_keys;
+    CREATE INDEX api_keys_user ON api_keys (user_id);
+    ALTER TABLE models ADD COLUMN eligibility TEXT NOT NULL DEFAULT '{}';
+    UPDATE models SET eligibility = '{"everyone": true}' WHERE builtin = 1;
+    CREATE TABLE usage (
+        day               TEXT NOT NULL,              -- UTC date, YYYY-MM-DD
+        organisation_id   TEXT NOT NULL,
+        user_id           TEXT NOT NULL,
+        model             TEXT NOT NULL,
+        requests          INTEGER NOT NULL DEFAULT 0,
+        prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, organisation_id, user_id, model)
+    );
+    """,
 )
 
 
