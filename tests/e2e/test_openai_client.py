@@ -166,11 +166,13 @@ def test_missing_wrong_and_revoked_keys_are_401(server: Server) -> None:
     r = httpx.get(f"{server.base_url}/models", timeout=10)
     assert r.status_code == 401 and r.json()["error"]["code"] == "missing_api_key"
 
-    created = server.cli("keys", "create", "--name", "technician")
+    person = server.cli("users", "create", "technician", "--org", "operator", "--role", "analyst")
+    assert person.returncode == 0, person.stderr
+    created = server.cli("keys", "create", "--user", "technician")
     assert created.returncode == 0, created.stderr
     new_key = created.stdout.strip().splitlines()[-1]
     key_id = new_key.split("_")[1]
-    assert [m.id for m in client(server, new_key).models.list()] == [MODEL]
+    assert [m.id for m in client(server, new_key).models.list()] == [MODEL]  # the operator: no nation
     listed = server.cli("keys", "list")
     assert key_id in listed.stdout and new_key not in listed.stdout
     revoked = server.cli("keys", "revoke", key_id)
