@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import fields
 
 from garrison.core.events import AuditEvent
+
+_FIELDS = tuple(f.name for f in fields(AuditEvent))
 
 
 class LoggingAuditSink:
@@ -19,8 +22,11 @@ class LoggingAuditSink:
         self._log = logger or logging.getLogger("garrison.audit")
 
     def record(self, event: AuditEvent) -> None:
-        if self._log.isEnabledFor(logging.INFO):
-            self._log.info("%s", json.dumps(asdict(event), default=_plain, sort_keys=True, ensure_ascii=False))
+        if self._log.isEnabledFor(logging.INFO):  # fields read as they are: asdict() deep-copies
+            line = json.dumps(
+                {f: getattr(event, f) for f in _FIELDS}, default=_plain, sort_keys=True, ensure_ascii=False
+            )
+            self._log.info("%s", line)
 
 
 class MemoryAuditSink:
@@ -36,6 +42,8 @@ class MemoryAuditSink:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, (set, frozenset, tuple)):
+    if isinstance(value, (set, frozenset)):
         return sorted(str(v) for v in value)
+    if isinstance(value, Mapping):
+        return dict(value)
     return str(value)

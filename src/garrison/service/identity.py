@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from garrison.core.clock import Clock
-from garrison.core.errors import AuthenticationFailed, GarrisonError, InvalidRequest, NotFound
+from garrison.core.errors import AuthenticationFailed, Conflict, GarrisonError, InvalidRequest, NotFound
 from garrison.core.markings import GROUPS, Level, Marking
 from garrison.core.types import CONSOLE, ROLES, Organisation, Principal, Quota, User
 from garrison.security import markings
@@ -270,24 +270,17 @@ class IdentityService:
             role=_role(changes["role"]) if "role" in changes else user.role,
             quota=_quota(user.quota, changes),
             disabled_at=_disabled(changes, user.disabled_at, self._clock.now()),
+            clearance=markings.level(str(changes["clearance"])) if "clearance" in changes else user.clearance,
+            nationality=_optional_nation(changes, user.nationality, "nationality", bodies=False),
+            caveats=_caveats(_strings(changes["caveats"], "caveats")) if "caveats" in changes else user.caveats,
         )
+        from_idp = sorted(changes.keys() & (CLEARANCE_FIELDS | {"role"}))
         if changes.keys() & CLEARANCE_FIELDS:
-            if user.oidc_subject is not None:
-                raise InvalidRequest(
-                    f"the clearance, nationality and caveats of {user.id} come from the identity provider; "
-                    "change them there",
-                    param=sorted(changes.keys() & CLEARANCE_FIELDS)[0],
-                )
-            new = replace(
-                new,
-                clearance=markings.level(str(changes["clearance"])) if "clearance" in changes else user.clearance,
-                nationality=_optional_nation(changes, user.nationality, "nationality", bodies=False),
-                caveats=_caveats(_strings(changes["caveats"], "caveats")) if "caveats" in changes else user.caveats,
-            )
             self._require_grant(p, new, "user.clearance")
-        if "role" in changes and user.oidc_subject is not None:
+        if from_idp and user.oidc_subject is not None:
             raise InvalidRequest(
-                f"the role of {user.id} comes from the identity provider; change it there", param="role"
+                f"the {', '.join(from_idp)} of {user.id} come from the identity provider; change them there",
+                param=from_idp[0],
             )
         self._repo.update_user(new)
         return new
@@ -333,7 +326,11 @@ class IdentityService:
             ) from exc
         existing = self._repo.find_user(wanted.id)
         if existing is None:
-            self._repo.insert_user(wanted)
+            try:
+                self._repo.insert_user(wanted)
+            except Conflict:  # signed in twice at once: the other request created them
+                existing = self._repo.user(wanted.id)
+        if existing is None:
             user = wanted
         else:
             user = replace(
