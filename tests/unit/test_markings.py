@@ -114,6 +114,60 @@ def test_what_does_not_parse_says_what_was_expected(text: str, message: str) -> 
     assert exc.value.status == 400 and exc.value.code == "invalid_marking"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # NATO
+        ("NATO SECRETT", "unknown classification level 'NATO SECRETT'; expected a level such as"),
+        ("COSMIC SECRET", "unknown classification level 'COSMIC SECRET'"),
+        ("NATO SECRET//REL TO ATLANTIS", "'ATLANTIS' is not an ISO 3166 alpha-3 nation code or a group"),
+        # EU
+        ("RESTREINT UE/EU RESTRICTED//REL TO EUROPE", "'EUROPE' is not an ISO 3166 alpha-3 nation code"),
+        ("SECRET UE//REL TO EU//NOFORN", "more than one releasability"),
+        # United States
+        ("TOP SECRET//SI TK//NOFORN", "'SI TK' is not a valid caveat; expected compartments"),
+        ("CONFIDENTIAL//REL TO FVEY, ANZAC", "'ANZAC' is not an ISO 3166 alpha-3 nation code"),
+        # United Kingdom
+        ("OFFICIAL-SENSITIVE//REL TO UK", "'UK' is not an ISO 3166 alpha-3 nation code or a group (EU, FVEY, NATO) "
+         "(did you mean GBR?)"),
+        # France
+        ("SECRET DEFENSE//REL TO FR", "(did you mean FRA?)"),
+        ("TRES SECRET DEFENCE", "unknown classification level 'TRES SECRET DEFENCE'"),
+        # Germany
+        ("VS-GEHEIM", "unknown classification level 'VS-GEHEIM'"),
+        ("GEHEIM//REL TO DE", "(did you mean DEU?)"),
+        # Italy
+        ("RISERVATO//NOFORN", "no originator is known; give the document's originating nation"),
+        ("SEGRETISSIMO//", "empty control between '//' separators"),
+        # Japan
+        ("極秘//REL TO JP", "(did you mean JPN?)"),
+        # South Korea
+        ("2급비밀//REL TO KR", "(did you mean KOR?)"),
+        ("4급비밀", "unknown classification level '4급비밀'"),
+    ],
+)  # fmt: skip
+def test_invalid_markings_of_each_scheme(text: str, message: str) -> None:
+    with pytest.raises(MarkingError) as exc:
+        parse(text)
+    assert message in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(X)", "unknown classification level 'X'"),
+        ("(S//REL TO)", "'REL TO' needs nations"),
+        ("(NS//REL TO NATO//NOFORN)", "more than one releasability"),
+        ("S//REL TO USA", "is not a portion marking: expected '(LEVEL[//CONTROLS])'"),
+        ("(TS//SI TK)", "'SI TK' is not a valid caveat"),
+    ],
+)
+def test_invalid_portion_markings(text: str, message: str) -> None:
+    with pytest.raises(MarkingError) as exc:
+        parse_portion(text)
+    assert message in exc.value.message
+
+
 def test_portions_at_the_start_of_paragraphs() -> None:
     m, rest = split_portion("(S//REL TO USA, GBR) Replace the pump seal.")
     assert m is not None and m.level == Level.SECRET and rest == "Replace the pump seal."

@@ -112,6 +112,15 @@ def _nations() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
+def _hint(given: str) -> str:
+    """' (did you mean FRA?)' for a two-letter code (UK is the usual name of GB); else ''."""
+    import pycountry
+
+    code = {"UK": "GB"}.get(given, given)
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 and code.isalpha() else None
+    return f" (did you mean {country.alpha_3}?)" if country is not None else ""
+
+
 def expand(tokens: list[str], where: str) -> frozenset[str]:
     """Nations and groups to the set of nations; unknown codes are an error."""
     out: set[str] = set()
@@ -124,7 +133,7 @@ def expand(tokens: list[str], where: str) -> frozenset[str]:
         else:
             raise MarkingError(
                 f"{where}: {raw.strip()!r} is not an ISO 3166 alpha-3 nation code or a group "
-                f"({', '.join(sorted(GROUPS))})"
+                f"({', '.join(sorted(GROUPS))}){_hint(token)}"
             )
     return frozenset(out)
 
@@ -140,7 +149,7 @@ def nation(code: str, what: str = "nationality", *, bodies: bool = False) -> str
     expected = "an ISO 3166 alpha-3 code such as FRA, ITA, USA" + (
         " or an international body (NATO, EU)" if bodies else ""
     )
-    raise MarkingError(f"{what} {code.strip()!r} is not valid: expected {expected}")
+    raise MarkingError(f"{what} {code.strip()!r} is not valid: expected {expected}{_hint(token)}")
 
 
 def level(text: str, what: str = "clearance") -> Level:
