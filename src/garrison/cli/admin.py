@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,9 +23,9 @@ Burst = Annotated[str | None, typer.Option("--burst", help="Requests at once bef
 Daily = Annotated[str | None, typer.Option("--daily-tokens", help="Tokens per UTC day (0: no limit; 'default').")]
 
 
-def _quota_changes(rpm: str | None, burst: str | None, daily: str | None) -> dict[str, object]:
-    """Only the options given; 'default' clears the override."""
-    out: dict[str, object] = {}
+def _changes(rpm: str | None, burst: str | None, daily: str | None, **fields: object) -> dict[str, object]:
+    """Only the options given; 'default' clears a quota override."""
+    out: dict[str, object] = {k: v for k, v in fields.items() if v is not None}
     for name, raw, kind in (
         ("requests_per_minute", rpm, float),
         ("requests_burst", burst, int),
@@ -59,37 +60,45 @@ def _split(text: str | None) -> list[str] | None:
     return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
 
 
-def _print_org(o: Organisation) -> None:
-    rows = [
-        ("name", o.name),
-        ("nation", o.nation or "-"),
-        ("groups", ", ".join(sorted(o.groups)) or "-"),
-        ("operator", "yes" if o.operator else "no"),
-        ("quota", _limits(o.quota)),
-        ("created", when(o.created_at)),
-        ("disabled", when(o.disabled_at)),
-    ]
-    console.print(f"[bold]{o.id}[/]", soft_wrap=True)
+def _print(title: str, width: int, rows: list[tuple[str, str]]) -> None:
+    console.print(f"[bold]{title}[/]", soft_wrap=True)
     for label, value in rows:
-        console.print(f"  {label:<10}{value}", highlight=False, soft_wrap=True, markup=False)
+        console.print(f"  {label:<{width}}{value}", highlight=False, soft_wrap=True, markup=False)
+
+
+def _print_org(o: Organisation) -> None:
+    _print(
+        o.id,
+        10,
+        [
+            ("name", o.name),
+            ("nation", o.nation or "-"),
+            ("groups", ", ".join(sorted(o.groups)) or "-"),
+            ("operator", "yes" if o.operator else "no"),
+            ("quota", _limits(o.quota)),
+            ("created", when(o.created_at)),
+            ("disabled", when(o.disabled_at)),
+        ],
+    )
 
 
 def _print_user(u: User) -> None:
-    rows = [
-        ("name", u.name),
-        ("org", u.organisation),
-        ("role", u.role),
-        ("clearance", u.clearance.label),
-        ("nationality", u.nationality or "-"),
-        ("caveats", ", ".join(sorted(u.caveats)) or "-"),
-        ("sign-in", f"OIDC ({u.oidc_subject})" if u.oidc_subject else "API keys"),
-        ("quota", _limits(u.quota)),
-        ("created", when(u.created_at)),
-        ("disabled", when(u.disabled_at)),
-    ]
-    console.print(f"[bold]{u.id}[/]", soft_wrap=True)
-    for label, value in rows:
-        console.print(f"  {label:<12}{value}", highlight=False, soft_wrap=True, markup=False)
+    _print(
+        u.id,
+        12,
+        [
+            ("name", u.name),
+            ("org", u.organisation),
+            ("role", u.role),
+            ("clearance", u.clearance.label),
+            ("nationality", u.nationality or "-"),
+            ("caveats", ", ".join(sorted(u.caveats)) or "-"),
+            ("sign-in", f"OIDC ({u.oidc_subject})" if u.oidc_subject else "API keys"),
+            ("quota", _limits(u.quota)),
+            ("created", when(u.created_at)),
+            ("disabled", when(u.disabled_at)),
+        ],
+    )
 
 
 def register(app: typer.Typer, backend: Backend) -> None:
@@ -121,7 +130,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
                 name=name,
                 nation=nation,
                 groups=_split(groups) or [],
-                quota=_quota(_quota_changes(rpm, burst, daily_tokens)),
+                quota=_quota(_changes(rpm, burst, daily_tokens)),
             )
         _print_org(org)
 
@@ -152,11 +161,11 @@ def register(app: typer.Typer, backend: Backend) -> None:
             org = s.identity.organisation(s.console, org_id)
         _print_org(org)
 
-    def _update_org(org_id: str, changes: dict[str, object], data_dir: object) -> None:
+    def _update_org(org_id: str, changes: dict[str, object], data_dir: Path | None) -> None:
         if not changes:
             fail("nothing to change: give at least one option (see --help)")
         with friendly_errors():
-            s = backend.open(data_dir)  # type: ignore[arg-type]
+            s = backend.open(data_dir)
             org = s.identity.update_organisation(s.console, org_id, changes)
         _print_org(org)
 
@@ -172,11 +181,9 @@ def register(app: typer.Typer, backend: Backend) -> None:
         data_dir: DataDir = None,
     ) -> None:
         """Change an organisation's name, nation, groups or quotas."""
-        changes: dict[str, object] = _quota_changes(rpm, burst, daily_tokens)
-        for key, value in (("name", name), ("nation", nation), ("groups", _split(groups))):
-            if value is not None:
-                changes[key] = value
-        _update_org(org_id, changes, data_dir)
+        _update_org(
+            org_id, _changes(rpm, burst, daily_tokens, name=name, nation=nation, groups=_split(groups)), data_dir
+        )
 
     @orgs.command("disable")
     def orgs_disable(org_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: DataDir = None) -> None:
@@ -219,7 +226,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
                 clearance=clearance,
                 nationality=nationality,
                 caveats=_split(caveats),
-                quota=_quota(_quota_changes(rpm, burst, daily_tokens)),
+                quota=_quota(_changes(rpm, burst, daily_tokens)),
             )
         _print_user(user)
 
@@ -248,11 +255,11 @@ def register(app: typer.Typer, backend: Backend) -> None:
             user = s.identity.user(s.console, user_id)
         _print_user(user)
 
-    def _update_user(user_id: str, changes: dict[str, object], data_dir: object) -> None:
+    def _update_user(user_id: str, changes: dict[str, object], data_dir: Path | None) -> None:
         if not changes:
             fail("nothing to change: give at least one option (see --help)")
         with friendly_errors():
-            s = backend.open(data_dir)  # type: ignore[arg-type]
+            s = backend.open(data_dir)
             user = s.identity.update_user(s.console, user_id, changes)
         _print_user(user)
 
@@ -270,13 +277,10 @@ def register(app: typer.Typer, backend: Backend) -> None:
         data_dir: DataDir = None,
     ) -> None:
         """Change a person's role, clearance, nationality, caveats or quotas."""
-        changes: dict[str, object] = _quota_changes(rpm, burst, daily_tokens)
-        for key, value in (
-            ("name", name), ("role", role), ("clearance", clearance), ("nationality", nationality),
-            ("caveats", _split(caveats)),
-        ):  # fmt: skip
-            if value is not None:
-                changes[key] = value
+        changes = _changes(
+            rpm, burst, daily_tokens, name=name, role=role, clearance=clearance, nationality=nationality,
+            caveats=_split(caveats),
+        )  # fmt: skip
         _update_user(user_id, changes, data_dir)
 
     @users.command("disable")
