@@ -128,10 +128,11 @@ async def test_organisations_are_the_operators_to_manage(api: Api) -> None:
         r = await op.patch("/v1/admin/organisations/mod-it", json={"requests_per_minute": None})  # back to default
         assert r.json()["quota"]["requests_per_minute"] is None and r.json()["quota"]["daily_tokens"] == 1000
         for body, code, text in (
-            ({"id": "x", "name": "X", "nation": "Narnia"}, "invalid_marking", "ISO 3166 alpha-3"),
+            ({"id": "x", "name": "X", "nation": "Narnia"}, "invalid_request", "ISO 3166 alpha-3"),
             ({"id": "x", "name": "X", "groups": ["ANZUS"]}, "invalid_request", "unknown group 'ANZUS'"),
             ({"id": "X Y", "name": "X"}, "invalid_request", "not valid"),
             ({"id": "x", "name": "X", "colour": "red"}, "invalid_value", "colour"),
+            ({"id": "x", "name": "X", "nation": "FR"}, "invalid_request", "(did you mean FRA?)"),
             ({"id": "mod-it", "name": "again"}, "conflict", "already exists"),
         ):
             status = 409 if code == "conflict" else 400
@@ -178,10 +179,14 @@ async def test_people_and_separation_of_duties(api: Api) -> None:
         for body, text in (
             ({"role": "overlord"}, "unknown role"),
             ({"nationality": "ZZZ"}, "nationality 'ZZZ' is not valid"),
+            ({"clearance": "ultra"}, "is not a classification level"),
+            ({"caveats": ["no spaces"]}, "caveat 'no spaces' is not valid"),
             ({"disabled": "maybe"}, "disabled"),
         ):
-            r = await admin.patch("/v1/admin/users/g.verdi", json=body)
+            entitled = officer if body.keys() & {"clearance", "nationality", "caveats"} else admin
+            r = await entitled.patch("/v1/admin/users/g.verdi", json=body)
             assert r.status_code == 400 and text in r.json()["error"]["message"], r.text
+            assert r.json()["error"]["param"] == next(iter(body)), r.text
 
 
 async def test_keys_over_http_shown_once_revoked_at_once(api: Api) -> None:

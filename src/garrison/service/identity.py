@@ -18,6 +18,7 @@ from garrison.core.markings import GROUPS, Level, Marking
 from garrison.core.types import CONSOLE, ROLES, Organisation, Principal, Quota, User
 from garrison.security import markings
 from garrison.security.eligibility import ORG_RE
+from garrison.security.markings import MarkingError
 from garrison.security.oidc import Identity
 from garrison.security.policy import Action, Resource, groups_of
 from garrison.service.authz import Authoriser
@@ -56,6 +57,20 @@ def console(os_user: str) -> Principal:
 
 
 # -- validation: each error says what was expected ------------------------------------------------
+def _nation(value: str, param: str, *, bodies: bool) -> str:
+    try:
+        return markings.nation(value, param, bodies=bodies)
+    except MarkingError as exc:  # a field of a person or an organisation, not a document's marking
+        raise InvalidRequest(exc.message, param=param) from exc
+
+
+def _level(value: str) -> Level:
+    try:
+        return markings.level(value)
+    except MarkingError as exc:
+        raise InvalidRequest(exc.message, param="clearance") from exc
+
+
 def _org_id(value: str) -> str:
     if not ORG_RE.match(value):
         raise InvalidRequest(
@@ -101,7 +116,10 @@ def _groups(values: Iterable[str]) -> frozenset[str]:
 
 
 def _caveats(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(markings.caveat(v) for v in values if v.strip())
+    try:
+        return frozenset(markings.caveat(v) for v in values if v.strip())
+    except MarkingError as exc:
+        raise InvalidRequest(exc.message, param="caveats") from exc
 
 
 def _number(changes: Mapping[str, object], name: str, minimum: float, integer: bool) -> float | int | None:
@@ -167,7 +185,7 @@ class IdentityService:
         org = Organisation(
             id=_org_id(org_id),
             name=_text(name, "name"),
-            nation=None if nation is None else markings.nation(nation, "nation", bodies=True),
+            nation=None if nation is None else _nation(nation, "nation", bodies=True),
             groups=_groups(groups),
             operator=operator,
             quota=_quota(Quota(), _quota_dict(quota)) if quota else Quota(),
@@ -228,9 +246,9 @@ class IdentityService:
             organisation=org.id,
             name=_text(name, "name") if name is not None else user_id,
             role=_role(role),
-            clearance=markings.level(clearance) if clearance is not None else Level.UNCLASSIFIED,
+            clearance=_level(clearance) if clearance is not None else Level.UNCLASSIFIED,
             nationality=(
-                markings.nation(nationality)
+                _nation(nationality, "nationality", bodies=False)
                 if nationality is not None
                 else (org.nation if org.nation not in markings.BODIES else None)
             ),
@@ -270,7 +288,7 @@ class IdentityService:
             role=_role(changes["role"]) if "role" in changes else user.role,
             quota=_quota(user.quota, changes),
             disabled_at=_disabled(changes, user.disabled_at, self._clock.now()),
-            clearance=markings.level(str(changes["clearance"])) if "clearance" in changes else user.clearance,
+            clearance=_level(str(changes["clearance"])) if "clearance" in changes else user.clearance,
             nationality=_optional_nation(changes, user.nationality, "nationality", bodies=False),
             caveats=_caveats(_strings(changes["caveats"], "caveats")) if "caveats" in changes else user.caveats,
         )
@@ -315,7 +333,9 @@ class IdentityService:
                 name=identity.name,
                 role=_role(identity.role),
                 clearance=identity.clearance,
-                nationality=markings.nation(identity.nationality) if identity.nationality else None,
+                nationality=_nation(identity.nationality, "nationality", bodies=False)
+                if identity.nationality
+                else None,
                 caveats=_caveats(identity.caveats),
                 oidc_subject=identity.subject,
                 created_at=self._clock.now(),
@@ -383,7 +403,7 @@ def _optional_nation(
     if what not in changes:
         return current
     value = changes[what]
-    return None if value is None else markings.nation(str(value), what, bodies=bodies)
+    return None if value is None else _nation(str(value), what, bodies=bodies)
 
 
 def _safe(changes: Mapping[str, object]) -> dict[str, object]:
