@@ -20,6 +20,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from garrison.core.clock import Clock
 from garrison.core.errors import GarrisonError, RateLimited
@@ -42,6 +43,25 @@ class QuotaDefaults:
     organisation_burst: int = 100
     user_daily_tokens: int = 0
     organisation_daily_tokens: int = 0
+
+
+class Tier(NamedTuple):
+    """One subject of admission: its own quota, and the deployment's defaults for its kind."""
+
+    subject: str  # "key:<id>", "user:<id>", "org:<id>"
+    what: str  # for messages
+    own: Quota
+    per_minute: float
+    burst: int
+    daily_tokens: int = 0
+
+    def limit(self) -> Limit | None:
+        per_minute = self.own.requests_per_minute if self.own.requests_per_minute is not None else self.per_minute
+        return (
+            Limit(self.subject, per_minute, self.own.requests_burst or self.burst, self.what)
+            if per_minute > 0
+            else None
+        )
 
 
 def day_of(t: float) -> str:
@@ -77,41 +97,38 @@ class Admission:
         self._task: asyncio.Task[None] | None = None
 
     # -- before ----------------------------------------------------------------------------------
+    def _tiers(self, p: Principal) -> list[Tier]:
+        """The person and their organisation: the subjects of rates, budgets and tokens spent today."""
+        d = self.defaults
+        return [
+            Tier(f"user:{p.user_id}", f"the user {p.user_id}", p.limits, d.user_per_minute, d.user_burst,
+                 d.user_daily_tokens),
+            Tier(f"org:{p.organisation}", f"the organisation {p.organisation}", p.organisation_limits,
+                 d.organisation_per_minute, d.organisation_burst, d.organisation_daily_tokens),
+        ]  # fmt: skip
+
     def admit(self, p: Principal) -> None:
         """Raise RateLimited (429) when a rate or a daily budget refuses the request."""
-        self._limiter.acquire(self._limits(p))
+        tiers = self._tiers(p)
+        rated = tiers
+        if p.key_id is not None:  # a key has a rate of its own, no budget
+            key = Tier(
+                f"key:{p.key_id}", "this API key", Quota(), self.defaults.key_per_minute, self.defaults.key_burst
+            )
+            rated = [key, *tiers]
+        self._limiter.acquire([limit for tier in rated if (limit := tier.limit()) is not None])
         now = self._clock.now()
-        for subject, what, own, default in (
-            (f"user:{p.user_id}", f"the user {p.user_id}", p.limits, self.defaults.user_daily_tokens),
-            (f"org:{p.organisation}", f"the organisation {p.organisation}", p.organisation_limits,
-             self.defaults.organisation_daily_tokens),
-        ):  # fmt: skip
-            budget = own.daily_tokens if own.daily_tokens is not None else default
-            if budget and self.spent_today(subject, now) >= budget:
+        for tier in tiers:
+            budget = tier.own.daily_tokens if tier.own.daily_tokens is not None else tier.daily_tokens
+            if budget and self.spent_today(tier.subject, now) >= budget:
                 wait = seconds_to_midnight(now)
                 error = RateLimited(
-                    f"The daily token budget of {what} ({budget} tokens) is spent; it renews at 00:00 UTC, "
+                    f"The daily token budget of {tier.what} ({budget} tokens) is spent; it renews at 00:00 UTC, "
                     f"in {wait // 3600} h {wait % 3600 // 60} min.",
                     code="token_budget_exhausted",
                 )
                 error.retry_after = wait
                 raise error
-
-    def _limits(self, p: Principal) -> list[Limit]:
-        d = self.defaults
-        out: list[Limit] = []
-        candidates = [
-            (f"user:{p.user_id}", f"the user {p.user_id}", p.limits, d.user_per_minute, d.user_burst),
-            (f"org:{p.organisation}", f"the organisation {p.organisation}", p.organisation_limits,
-             d.organisation_per_minute, d.organisation_burst),
-        ]  # fmt: skip
-        if p.key_id is not None:
-            candidates.insert(0, (f"key:{p.key_id}", "this API key", Quota(), d.key_per_minute, d.key_burst))
-        for subject, what, own, rate, burst in candidates:
-            per_minute = own.requests_per_minute if own.requests_per_minute is not None else rate
-            if per_minute > 0:
-                out.append(Limit(subject, per_minute, own.requests_burst or burst, what))
-        return out
 
     def spent_today(self, subject: str, now: float | None = None) -> int:
         day = day_of(self._clock.now() if now is None else now)
@@ -145,13 +162,10 @@ class Admission:
         key = UsageKey(day, p.organisation or "-", p.user_id, model)
         with self._lock:
             self._roll(day)
-            count = self._pending.setdefault(key, UsageCount())
-            count.requests += 1
-            count.prompt_tokens += usage.prompt_tokens
-            count.completion_tokens += usage.completion_tokens
-            for subject in (f"user:{p.user_id}", f"org:{p.organisation}"):
-                if subject in self._spent:
-                    self._spent[subject] += usage.total_tokens
+            self._pending.setdefault(key, UsageCount()).add(1, usage.prompt_tokens, usage.completion_tokens)
+            for tier in self._tiers(p):
+                if tier.subject in self._spent:
+                    self._spent[tier.subject] += usage.total_tokens
 
     def flush(self) -> None:
         """Write what was counted since the last flush, in one transaction; on failure keep it for
@@ -163,11 +177,10 @@ class Admission:
                 self._repo.add(self._writing.items())
             except GarrisonError:
                 with self._lock:
-                    for key, count in self._writing.items():
-                        mine = self._pending.setdefault(key, UsageCount())
-                        mine.requests += count.requests
-                        mine.prompt_tokens += count.prompt_tokens
-                        mine.completion_tokens += count.completion_tokens
+                    for key, c in self._writing.items():
+                        self._pending.setdefault(key, UsageCount()).add(
+                            c.requests, c.prompt_tokens, c.completion_tokens
+                        )
                 raise
             finally:
                 with self._lock:

@@ -188,7 +188,7 @@ class IdentityService:
             nation=None if nation is None else _nation(nation, "nation", bodies=True),
             groups=_groups(groups),
             operator=operator,
-            quota=_quota(Quota(), _quota_dict(quota)) if quota else Quota(),
+            quota=_checked(quota),
             created_at=self._clock.now(),
         )
         details = {"name": org.name, "nation": org.nation, "groups": sorted(org.groups), "operator": operator}
@@ -253,7 +253,7 @@ class IdentityService:
                 else (org.nation if org.nation not in markings.BODIES else None)
             ),
             caveats=_caveats(caveats or ()),
-            quota=_quota(Quota(), _quota_dict(quota)) if quota else Quota(),
+            quota=_checked(quota),
             created_at=self._clock.now(),
         )
         resource = Resource("user", user.id, org.id)
@@ -379,6 +379,11 @@ def check_active(user: User, org: Organisation) -> None:
         raise AuthenticationFailed(f"the organisation {org.id} is disabled", code="organisation_disabled")
     if user.disabled_at is not None:
         raise AuthenticationFailed(f"the user {user.id} is disabled", code="user_disabled")
+
+
+def _checked(quota: Quota | None) -> Quota:
+    """A quota given whole (on creation), checked like one given field by field."""
+    return _quota(Quota(), _quota_dict(quota)) if quota else Quota()
 
 
 def _quota_dict(q: Quota) -> dict[str, object]:

@@ -30,6 +30,11 @@ class UsageCount:
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    def add(self, requests: int, prompt_tokens: int, completion_tokens: int) -> None:
+        self.requests += requests
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+
 
 @dataclass(frozen=True, slots=True)
 class UsageRow:
