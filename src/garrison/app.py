@@ -6,6 +6,8 @@ import getpass
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +17,12 @@ from garrison.api.app import create_app
 from garrison.audit.sinks import LoggingAuditSink
 from garrison.config import Settings, load_settings
 from garrison.core.clock import Clock, RandomIds, SystemClock
-from garrison.core.errors import ConfigurationError, InvalidRequest
+from garrison.core.documents import Embedder
+from garrison.core.errors import ConfigurationError, GarrisonError, InvalidRequest
 from garrison.core.events import AuditSink
-from garrison.core.types import ModelRecord
+from garrison.core.types import Capability, ModelRecord
 from garrison.engines.base import Engine
+from garrison.engines.e5 import E5Engine
 from garrison.engines.fake import FakeEngine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
@@ -29,9 +33,12 @@ from garrison.service.admission import Admission, QuotaDefaults
 from garrison.service.auth import Authenticator
 from garrison.service.authz import Authoriser
 from garrison.service.container import Services
+from garrison.service.demo import DemoService
+from garrison.service.documents import DocumentService
 from garrison.service.gateway import Gateway
 from garrison.service.identity import IdentityService, console
 from garrison.service.keys import KeyService
+from garrison.service.library import Library
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
@@ -39,12 +46,14 @@ from garrison.service.pool import EngineFactory, ModelPool
 from garrison.service.setup import SetupService
 from garrison.service.usage import UsageService
 from garrison.store.db import Database
+from garrison.store.documents import DocumentRepository
 from garrison.store.identity import IdentityRepository
 from garrison.store.keys import KeyRepository
 from garrison.store.models import ModelRepository
 from garrison.store.usage import UsageRepository
 
 log = logging.getLogger("garrison")
+DEMO_CORPUS = Path(__file__).resolve().parent / "demo_corpus"
 
 
 @dataclass
@@ -89,6 +98,8 @@ def engine_factory(settings: Settings, models: ModelService, policy: egress.Egre
                 embeddings=record.embeddings,
             )
             return LlamaCppEngine(record.name, config)
+        if record.engine == "e5":
+            return E5Engine(record.name, models.path_of(record), threads=settings.embedding_threads)
         if record.engine == "openai":
             return RemoteOpenAIEngine(
                 record.name,
@@ -152,9 +163,18 @@ def build(
     models = ModelService(ModelRepository(db), data_dir, clock, authz)
     local = console(_os_user())
     setup = SetupService(data_dir, version, models, identity, keys, local)
+    pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
     usage_repo = UsageRepository(db)
     admission = Admission(
         quota_defaults(settings), RateLimiter(clock), usage_repo, clock, flush_seconds=settings.usage_flush_seconds
+    )
+    documents = DocumentService(
+        DocumentRepository(db),
+        Library(DocumentRepository(db), embedder_of(pool, models, settings.embedding_model)),
+        authz,
+        clock,
+        RandomIds(),
+        max_bytes=settings.max_document_bytes,
     )
     services = Services(
         keys=keys,
@@ -164,16 +184,46 @@ def build(
         setup=setup,
         host_allowed=policy.permits,
         console=local,
+        documents=documents,
+        demo=DemoService(identity, keys, documents, data_dir, local, DEMO_CORPUS),
     )
-    pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
     limits = Limits(
         max_messages=settings.max_messages,
         max_prompt_chars=settings.max_prompt_chars,
         max_embedding_inputs=settings.max_embedding_inputs,
     )
     authn = Authenticator(keys, identity, verifier)
-    gateway = Gateway(authn, authz, pool, models, admission, limits, metrics)
+    gateway = Gateway(
+        authn,
+        authz,
+        pool,
+        models,
+        admission,
+        limits,
+        metrics,
+        documents,
+        min_similarity=settings.retrieval_min_similarity,
+    )
     return Runtime(settings, db, services, pool, gateway, metrics, policy, audit)
+
+
+def embedder_of(pool: ModelPool, models: ModelService, name: str) -> Callable[[], Embedder]:
+    """The embedding model from the pool, loaded (verified first) on first use by a process that
+    did not load it at start-up, such as the CLI."""
+    lock = threading.Lock()
+
+    def get() -> Embedder:
+        with lock:
+            try:
+                _, engine = pool.get(name)
+            except GarrisonError:
+                pool.load(models.get(name))
+                _, engine = pool.get(name)
+        if not isinstance(engine, Embedder):
+            raise ConfigurationError(f"model {name} cannot embed documents: set GARRISON_EMBEDDING_MODEL")
+        return engine
+
+    return get
 
 
 def _os_user() -> str:
@@ -190,8 +240,9 @@ def prepare(runtime: Runtime) -> None:
     if not runtime.services.keys.has_keys() and runtime.settings.oidc_jwks_file is None:
         raise ConfigurationError("no API key exists and no identity provider is configured: run `garrison init` first")
     runtime.pool.start(runtime.settings.serve_models or None)
-    if not runtime.pool.served():
-        reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no model is registered"
+    chat = [name for name, engine in runtime.pool.engines().items() if Capability.CHAT in engine.capabilities]
+    if not chat:  # the embedding model alone answers nothing
+        reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no chat model is registered"
         raise ConfigurationError(f"no model could be served: {reasons}")
 
 
@@ -206,6 +257,7 @@ def create_asgi(runtime: Runtime) -> FastAPI:
         clock=SystemClock(),
         ids=RandomIds(),
         max_body_bytes=runtime.settings.max_body_bytes,
+        max_upload_bytes=runtime.settings.max_document_bytes + 1024 * 1024,
         on_startup=start,
     )
 

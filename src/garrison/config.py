@@ -74,6 +74,20 @@ class Settings(BaseSettings):
         description='JSON map of identity attribute to claim name, e.g. {"organisation": "org", '
         '"clearance": "clr"}; attributes: subject, name, organisation, nationality, clearance, caveats, role.',
     )
+    embedding_model: str = Field(
+        "multilingual-e5-small", description="The catalog model that embeds documents and queries for search."
+    )
+    embedding_threads: int = Field(2, ge=1, le=64, description="CPU threads of the embedding engine.")
+    max_document_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024, description="Largest document accepted for ingestion (API upload or CLI)."
+    )
+    retrieval_min_similarity: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="Cosine similarity a passage needs to be given to the model as a source; below it, the "
+        "answer says the documents do not answer (measured on the evaluation set: docs/retrieval.md).",
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )

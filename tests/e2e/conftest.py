@@ -113,6 +113,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )  # fmt: skip
         assert add.returncode == 0, add.stderr
 
+    # The demo: a NATO maintenance depot, its people and a marked corpus, ingested through the CLI.
+    demo = subprocess.run([*GARRISON, "demo"], env=env, capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stderr
+
     log = base / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen([*GARRISON, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -14,6 +14,7 @@ from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.model
 DEFAULT = "smollm2-135m-instruct"
+EMBEDDER = "multilingual-e5-small"  # the built-in embedding model, released to everyone
 
 
 def client(server: Server, key: str) -> openai.OpenAI:
@@ -42,7 +43,7 @@ def error_of(exc: openai.APIStatusError) -> dict[str, object]:
 def test_a_french_analyst_uses_a_model_released_to_nato_but_not_one_released_to_the_usa(server: Server) -> None:
     key = person_with_key(server, "fr.analyst", "dga-fr", "FRA")
     c = client(server, key)
-    assert sorted(m.id for m in c.models.list()) == ["nato-llama", DEFAULT]
+    assert sorted(m.id for m in c.models.list()) == [EMBEDDER, "nato-llama", DEFAULT]
     answer = c.chat.completions.create(
         model="nato-llama",
         messages=[{"role": "user", "content": "Hydraulic pressure drops to 2,000 psi. What do I check first?"}],
@@ -98,7 +99,7 @@ def test_single_sign_on_tokens_from_the_identity_provider(server: Server) -> Non
     claims = {"sub": "8f3a-2c", "preferred_username": "c.martin", "org": "dga-fr", "nationality": "FRA",
               "clearance": "SECRET", "role": "analyst"}  # fmt: skip
     good = client(server, server.idp.token(claims))
-    assert sorted(m.id for m in good.models.list()) == ["nato-llama", DEFAULT]
+    assert sorted(m.id for m in good.models.list()) == [EMBEDDER, "nato-llama", DEFAULT]
     assert "oidc:8f3a-2c" in cli_ok(server, "users", "list", "--org", "dga-fr")  # provisioned on first sign-in
 
     expired = server.idp.token({**claims, "exp": int(time.time()) - 300, "iat": int(time.time()) - 900})

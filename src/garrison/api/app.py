@@ -16,6 +16,7 @@ from garrison import __version__
 from garrison.api import errors
 from garrison.api.admin import admin_router
 from garrison.api.bodylimit import BodyLimit
+from garrison.api.documents import documents_router, grounding_dict
 from garrison.api.schemas import ChatBody, CompletionBody, EmbeddingBody
 from garrison.api.sse import StreamShape, render
 from garrison.core.clock import Clock, IdGenerator
@@ -73,6 +74,7 @@ def create_app(
     clock: Clock,
     ids: IdGenerator,
     max_body_bytes: int,
+    max_upload_bytes: int | None = None,
     on_startup: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
     @asynccontextmanager
@@ -97,6 +99,7 @@ def create_app(
 
     Caller = Depends(principal)
     app.include_router(admin_router(services, Caller))
+    app.include_router(documents_router(services, Caller))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -133,7 +136,7 @@ def create_app(
                 "logprobs": None,
                 "finish_reason": result.finish_reason,
             }
-            return {
+            out = {
                 "id": ids.new("chatcmpl"),
                 "object": "chat.completion",
                 "created": int(clock.now()),
@@ -142,6 +145,9 @@ def create_app(
                 "choices": [choice],
                 "usage": usage,
             }
+            if result.grounding is not None:
+                out["garrison"] = grounding_dict(result.grounding)
+            return out
         choice = {"index": 0, "text": result.text, "logprobs": None, "finish_reason": result.finish_reason}
         return {
             "id": ids.new("cmpl"),
@@ -170,7 +176,9 @@ def create_app(
         request = body.to_request()
         if body.stream:
             stream = gateway.prepare_chat_stream(who, request)
-            shape = StreamShape(ids.new("chatcmpl"), int(clock.now()), request.model, True, body.include_usage)
+            shape = StreamShape(
+                ids.new("chatcmpl"), int(clock.now()), request.model, True, body.include_usage, grounding_dict
+            )
             return await _stream(shape, stream)
         return _finished("chat", request.model, await gateway.chat(who, request))
 
@@ -199,7 +207,7 @@ def create_app(
         return {"object": "list", "data": data, "model": request.model, "usage": usage}
 
     app.add_middleware(HttpMetrics, gateway=gateway)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, upload_bytes=max_upload_bytes)
     return app
 
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from garrison.core.documents import Retrieval
 from garrison.core.errors import InvalidRequest
 from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Message, Sampling
 
@@ -105,15 +106,27 @@ class _SamplingBody(_Body):
         return bool(self.stream_options and self.stream_options.include_usage)
 
 
+class GroundingBody(BaseModel):
+    """Garrison's extension of a chat request: ``"garrison": {"collections": ["maintenance"]}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    collections: list[str] = Field(min_length=1, max_length=16)
+    k: int = Field(default=5, ge=1, le=20)
+
+
 class ChatBody(_SamplingBody):
     messages: list[MessageBody] = Field(min_length=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
+    garrison: GroundingBody | None = None
 
     def to_request(self) -> ChatRequest:
         self._unsupported(("tools", "tool_choice", "functions", "function_call", "logprobs", "audio", "modalities"))
         messages = tuple(Message(role=m.role, content=m.text(i), name=m.name) for i, m in enumerate(self.messages))
         max_tokens = self.max_completion_tokens if self.max_completion_tokens is not None else self.max_tokens
-        return ChatRequest(model=self.model, messages=messages, sampling=self.sampling(max_tokens))
+        retrieval = None
+        if self.garrison is not None:
+            retrieval = Retrieval(tuple(self.garrison.collections), self.garrison.k)
+        return ChatRequest(model=self.model, messages=messages, sampling=self.sampling(max_tokens), retrieval=retrieval)
 
 
 class CompletionBody(_SamplingBody):

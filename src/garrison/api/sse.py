@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from garrison.api.errors import sse_error
+from garrison.core.documents import Grounding
 from garrison.core.errors import GarrisonError
 from garrison.core.types import Delta, Usage
 
@@ -37,6 +38,7 @@ class StreamShape:
     model: str
     chat: bool
     include_usage: bool
+    render_grounding: Callable[[Grounding], dict[str, Any]] | None = None
 
     @functools.cached_property
     def _frame(self) -> tuple[str, str]:
@@ -74,6 +76,20 @@ class StreamShape:
             out["usage"] = None
         return out
 
+    def grounding_chunk(self, grounding: Grounding) -> dict[str, Any]:
+        """The last chunk before [DONE] of an answer from documents: citations and marking."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+            "choices": [],
+        }
+        if self.render_grounding is not None:
+            out["garrison"] = self.render_grounding(grounding)
+        return out
+
     def usage_chunk(self, usage: Usage) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -91,14 +107,17 @@ async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[De
     token could still become a normal HTTP error; errors after it become a final error event."""
     usage = Usage()
     finish: str | None = None
+    grounding: Grounding | None = None
     if shape.chat:
         yield event(shape.chunk("", None, role=True))
 
     def frames(delta: Delta) -> list[str]:
-        nonlocal usage, finish
+        nonlocal usage, finish, grounding
         out = []
         if delta.usage is not None:
             usage = delta.usage
+        if delta.grounding is not None:
+            grounding = delta.grounding
         if delta.text:
             out.append(shape.content_event(delta.text))
         if delta.finish_reason is not None:
@@ -123,4 +142,6 @@ async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[De
     yield event(shape.chunk(None if shape.chat else "", finish or "stop"))
     if shape.include_usage:
         yield event(shape.usage_chunk(usage))
+    if grounding is not None:
+        yield event(shape.grounding_chunk(grounding))
     yield DONE

@@ -7,9 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from garrison.cli import admin
-from garrison.cli.common import Backend, DataDir, bytes_progress, console, fail, friendly_errors, when
+from garrison.cli import admin, documents
+from garrison.cli.common import (
+    Backend,
+    DataDir,
+    bytes_progress,
+    console,
+    err_console,
+    fail,
+    friendly_errors,
+    table,
+    when,
+)
 
 Eligible = Annotated[
     list[str] | None,
@@ -67,6 +78,35 @@ def make_cli(backend: Backend) -> typer.Typer:
             )
         else:
             console.print(f"already initialised; the bootstrap admin key is in {result.admin_key_file}")
+
+    @app.command()
+    def demo(data_dir: DataDir = None) -> None:
+        """Set up the demo: a NATO maintenance depot, people of five nations and clearances, and a
+        marked maintenance corpus ingested for them (idempotent; `make run` does it)."""
+        with friendly_errors():
+            services = backend.open(data_dir)
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
+            ) as progress:
+                tasks: dict[str, TaskID] = {}
+
+                def step(name: str, done: int, total: int) -> None:
+                    if name not in tasks:
+                        tasks[name] = progress.add_task(f"embedding {name}", total=total)
+                    progress.update(tasks[name], completed=done, total=total)
+
+                result = services.demo.install(step)
+        for name, ingested in result.ingested:
+            d = ingested.document
+            state = "added" if ingested.created else "present"
+            console.print(f"{state:8} {name:32} {d.marking}  ({d.chunks} chunks)", highlight=False)
+        console.print(f"\norganisation [bold]{result.organisation}[/], collection [bold]{result.collection}[/]")
+        t = table("person", "nationality", "clearance", "API key (shown once)")
+        for p in result.people:
+            t.add_row(p.id, p.nationality, p.clearance, p.key or "(created earlier)")
+        console.print(t)
+        if result.keys_file is not None:
+            console.print(f"the keys were also written, readable by you only, to [bold]{result.keys_file}[/]")
 
     @app.command()
     def serve(
@@ -251,6 +291,7 @@ def make_cli(backend: Backend) -> typer.Typer:
         )
 
     admin.register(app, backend)
+    documents.register(app, backend)
     return app
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from garrison.core.documents import Grounding, Retrieval
 from garrison.core.markings import Level
 
 Role = Literal["system", "user", "assistant", "tool", "developer"]
@@ -55,6 +56,7 @@ class ChatRequest:
     model: str
     messages: tuple[Message, ...]
     sampling: Sampling = field(default_factory=Sampling)
+    retrieval: Retrieval | None = None  # answer from documents (Garrison's extension)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Generation:
     text: str
     finish_reason: FinishReason
     usage: Usage
+    grounding: Grounding | None = None  # sources and marking of an answer from documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class Delta:
     finish_reason: FinishReason | None = None
     usage: Usage | None = None
     pieces: int = 1  # engine chunks (one token each) merged into ``text`` when the consumer lagged
+    grounding: Grounding | None = None  # on the last step of an answer from documents
 
 
 @dataclass(frozen=True, slots=True)

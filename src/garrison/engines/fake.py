@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from garrison.core.errors import ContextLengthExceeded
 from garrison.core.types import (
@@ -99,6 +102,21 @@ class FakeEngine:
             vectors.append(tuple(v / norm for v in raw))
         tokens = sum(len(_tokens(t)) for t in request.inputs)
         return Embeddings(vectors=tuple(vectors), usage=Usage(prompt_tokens=tokens))
+
+    # -- Embedder (document search in unit tests): hashed bag of words, L2-normalised ----------
+    def _bag(self, text: str) -> npt.NDArray[np.float32]:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for word in text.lower().split():
+            h = hashlib.blake2b(word.strip(".,;:!?()[]").encode(), digest_size=8).digest()
+            v[int.from_bytes(h[:4], "little") % self.dim] += 1.0 if h[4] & 1 else -1.0
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm else v
+
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return np.vstack([self._bag(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.embed_queries(texts)
 
     async def close(self) -> None:
         self.closed = True

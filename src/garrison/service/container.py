@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from garrison.core.types import Principal
+from garrison.service.demo import DemoService
+from garrison.service.documents import DocumentService
 from garrison.service.identity import IdentityService
 from garrison.service.keys import KeyService
 from garrison.service.models import ModelService
@@ -22,3 +24,5 @@ class Services:
     setup: SetupService
     host_allowed: Callable[[str], bool]
     console: Principal  # who the local command line acts as
+    documents: DocumentService
+    demo: DemoService

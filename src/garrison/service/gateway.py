@@ -1,8 +1,10 @@
 """The gateway use-cases behind the OpenAI-compatible API and every other entry point.
 
 Pipeline (so far): authenticate -> resolve the model -> authorise (policy: role, eligibility;
-audited) -> admit (rates, daily budgets) -> limits -> engine -> meter usage, metrics. Guards,
-privacy and retrieval slot into the same methods later, so no entry point can skip a step.
+audited) -> admit (rates, daily budgets) -> retrieve (a chat naming collections: only what the
+caller may read, service/documents.py) -> limits -> engine -> citations and marking of the answer
+(service/answers.py) -> meter usage, metrics. Guards and privacy slot into the same methods later,
+so no entry point can skip a step.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from garrison.core.documents import Grounding, Hit
 from garrison.core.errors import GarrisonError, InvalidRequest
 from garrison.core.types import (
     Capability,
@@ -27,9 +30,11 @@ from garrison.core.types import (
 )
 from garrison.engines.base import Engine
 from garrison.security.policy import Action, Decision, Resource
+from garrison.service import answers
 from garrison.service.admission import Admission
 from garrison.service.auth import Authenticator
 from garrison.service.authz import Authoriser
+from garrison.service.documents import DocumentService, SearchOptions
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
@@ -56,7 +61,12 @@ class Gateway:
         admission: Admission,
         limits: Limits,
         metrics: Metrics,
+        documents: DocumentService | None = None,
+        *,
+        min_similarity: float = 0.0,
     ) -> None:
+        self._documents = documents
+        self.min_similarity = min_similarity
         self._authn = authn
         self._authz = authz
         self._pool = pool
@@ -143,17 +153,106 @@ class Gateway:
         started = time.perf_counter()
         record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint)
         try:
+            hits: list[Hit] | None = None
+            if request.retrieval is not None:
+                request, hits = await self._ground(principal, request, engine.context_length)
+                if not hits:
+                    result = self._no_sources(request)
+                    self._done(principal, endpoint, record.name, started, result.usage)
+                    return result
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
+        if hits is not None:
+            cites = answers.CitationFilter(len(hits))
+            text = cites.filter(result.text)
+            cited, attributed = self._cited(text, hits, cites.cited)
+            if attributed:
+                text += answers.sources_line(cited)
+            grounding = self._grounding(request, hits, cited, attributed=attributed)
+            result = replace(result, text=text, grounding=grounding)
         self._done(principal, endpoint, record.name, started, result.usage)
         return result
+
+    # -- answers from documents -----------------------------------------------------------------
+    async def _ground(self, principal: Principal, request: ChatRequest, context: int) -> tuple[ChatRequest, list[Hit]]:
+        """Search the collections as the caller, keep what is relevant and fits, put it in the prompt."""
+        retrieval = request.retrieval
+        assert retrieval is not None
+        if self._documents is None:
+            raise InvalidRequest("document search is not available on this server", param="collections")
+        question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
+        if not question.strip():
+            raise InvalidRequest("an answer from documents needs a user message to search for", param="messages")
+        found = await asyncio.to_thread(
+            self._documents.search, principal, retrieval.collections, question, SearchOptions(k=retrieval.k)
+        )
+        answer_room = request.sampling.max_tokens or 512
+        budget = max(0, (context - answer_room) * 3 - self.limits.prompt_chars(request))
+        hits = answers.fit(answers.relevant(found, self.min_similarity), budget)
+        if not hits:
+            return request, []
+        return replace(request, messages=answers.grounded_messages(request.messages, hits)), hits
+
+    @staticmethod
+    def _cited(text: str, hits: list[Hit], cited: list[int]) -> tuple[list[int], bool]:
+        """The model's citations, or (when it gave none) the sources its sentences match."""
+        if cited:
+            return cited, False
+        found = answers.attribute(text, hits)
+        return found, bool(found)
+
+    @staticmethod
+    def _grounding(request: ChatRequest, hits: list[Hit], cited: list[int], *, attributed: bool = False) -> Grounding:
+        collections = request.retrieval.collections if request.retrieval is not None else ()
+        return answers.grounding(hits, cited, collections, attributed=attributed)
+
+    def _no_sources(self, request: ChatRequest) -> Generation:
+        collections = request.retrieval.collections if request.retrieval is not None else ()
+        grounding = answers.grounding([], [], collections)
+        return Generation(answers.no_sources_text(collections), "stop", Usage(), grounding)
+
+    async def _grounded_stream(
+        self, principal: Principal, request: ChatRequest, engine: Engine
+    ) -> AsyncIterator[Delta]:
+        request, hits = await self._ground(principal, request, engine.context_length)
+        if not hits:
+            result = self._no_sources(request)
+            yield Delta(result.text, "stop", result.usage, grounding=result.grounding)
+            return
+        self.limits.check_chat(request, engine.context_length)
+        cites = answers.CitationFilter(len(hits))
+        stream = engine.stream_chat(request)
+        said: list[str] = []
+        last: Delta | None = None
+        try:
+            async for delta in stream:
+                if delta.finish_reason is not None or delta.usage is not None:
+                    last = delta if last is None else _merge(last, delta)
+                    continue  # the end: after any text still held back, with the grounding
+                text = cites.feed(delta.text) if delta.text else ""
+                if text:
+                    said.append(text)
+                    yield replace(delta, text=text)
+            last = last or Delta(finish_reason="stop")
+            text = (cites.feed(last.text) if last.text else "") + cites.finish()
+            said.append(text)
+            cited, attributed = self._cited("".join(said), hits, cites.cited)
+            if attributed:
+                text += answers.sources_line(cited)
+            yield replace(last, text=text, grounding=self._grounding(request, hits, cited, attributed=attributed))
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
     def prepare_chat_stream(self, principal: Principal, request: ChatRequest) -> AsyncIterator[Delta]:
         """Check everything that can be checked before the first byte; return the delta stream."""
         record, engine = self._enter(principal, request.model, Capability.STREAM, "chat")
+        if request.retrieval is not None:  # searched when the stream is first pulled, before the 200
+            return self._metered(principal, "chat", record.name, self._grounded_stream(principal, request, engine))
         try:
             self.limits.check_chat(request, engine.context_length)
         except GarrisonError as exc:
@@ -225,3 +324,8 @@ class Gateway:
             if aclose is not None:
                 await aclose()
         self._done(principal, endpoint, model, started, usage)
+
+
+def _merge(a: Delta, b: Delta) -> Delta:
+    """Two closing steps of a stream (finish reason and usage may come apart) as one."""
+    return Delta(a.text + b.text, b.finish_reason or a.finish_reason, b.usage or a.usage, a.pieces + b.pieces)

@@ -362,6 +362,11 @@ class IdentityService:
         return principal_for(user, org, subject=identity.subject)
 
     # -- first run ----------------------------------------------------------------------------------
+    def operator_id(self) -> str | None:
+        """The organisation that runs the deployment (None before `garrison init`)."""
+        found = self._repo.operator()
+        return found.id if found is not None else None
+
     def ensure_operator(self, p: Principal, org_id: str, nation: str | None) -> Organisation:
         existing = self._repo.operator()
         if existing is not None:

