@@ -343,3 +343,11 @@ def test_search_errors_are_clear(lib: Lib) -> None:
     with pytest.raises(GarrisonError, match="empty"):
         lib.docs.search(lib.people["us"], ["maintenance"], "  ")
     assert lib.people["de"].clearance is Level.UNCLASSIFIED
+
+
+@pytest.mark.parametrize("who", sorted(READS))
+def test_reranked_search_stays_within_access(lib: Lib, who: str) -> None:
+    p = lib.people[who]
+    plain = lib.docs.search(p, ["maintenance"], "pump spool pressure", SearchOptions(k=3))
+    reranked = lib.docs.search(p, ["maintenance"], "pump spool pressure", SearchOptions(k=3, rerank=True))
+    assert len(reranked) == len(plain) and {h.title for h in reranked} <= READS[who]

@@ -29,6 +29,7 @@ class SearchBody(_Strict):
     query: str = Field(min_length=1, max_length=4000)
     k: int = Field(default=5, ge=1, le=100)
     mode: Literal["hybrid", "lexical", "dense"] = "hybrid"
+    rerank: bool = False
 
 
 def collection_dict(v: CollectionView) -> dict[str, Any]:
@@ -156,7 +157,7 @@ def documents_router(services: Services, caller: Any) -> APIRouter:
 
     @router.post("/{name}/search")
     async def search(name: str, body: SearchBody, who: Principal = caller) -> dict[str, Any]:
-        options = SearchOptions(k=body.k, mode=body.mode)
+        options = SearchOptions(k=body.k, mode=body.mode, rerank=body.rerank)
         hits = await anyio.to_thread.run_sync(lambda: docs.search(who, [name], body.query, options))
         return {"object": "list", "data": [hit_dict(h) for h in hits]}
 

@@ -18,7 +18,6 @@ from garrison.cli.common import (
     err_console,
     fail,
     friendly_errors,
-    table,
     when,
 )
 
@@ -101,10 +100,9 @@ def make_cli(backend: Backend) -> typer.Typer:
             state = "added" if ingested.created else "present"
             console.print(f"{state:8} {name:32} {d.marking}  ({d.chunks} chunks)", highlight=False)
         console.print(f"\norganisation [bold]{result.organisation}[/], collection [bold]{result.collection}[/]")
-        t = table("person", "nationality", "clearance", "API key (shown once)")
         for p in result.people:
-            t.add_row(p.id, p.nationality, p.clearance, p.key or "(created earlier)")
-        console.print(t)
+            key = p.key or "(key created earlier)"
+            console.print(f"  {p.id:11} {p.nationality}  {p.clearance:13} {key}", highlight=False, soft_wrap=True)
         if result.keys_file is not None:
             console.print(f"the keys were also written, readable by you only, to [bold]{result.keys_file}[/]")
 

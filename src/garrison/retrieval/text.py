@@ -2,7 +2,11 @@
 
 Case-folded, accents removed (``pièce`` matches ``piece``), stop words of English, French,
 Italian and German dropped, part numbers kept whole *and* split (``66-1234`` is one token and also
-``66`` and ``1234``), and a light plural folding so ``filters`` meets ``filter``.
+``66`` and ``1234``), plurals folded, and words cut to their first five letters: truncation is
+the cheapest stemmer that works across European languages (``hydraulique``, ``hydraulic``,
+``Hydraulik`` all become ``hydra``). Measured on the labelled set (docs/retrieval-eval.md): +0.048
+nDCG@10 for hybrid search over whole words (95% interval +0.027 to +0.072), better than cutting to
+four or six letters and than suffix stripping. Terms with digits (part numbers, codes) are never cut.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import lru_cache
 
 _WORD = re.compile(r"\w+(?:[-./]\w+)*")
 _SPLIT = re.compile(r"[-./]")
+PREFIX = 5
 
 STOP_WORDS = frozenset(
     " ".join(
@@ -32,16 +37,20 @@ STOP_WORDS = frozenset(
 
 
 @lru_cache(maxsize=65536)
-def _fold(word: str) -> str:
+def _fold(word: str, prefix: int | None = PREFIX) -> str:
     nfkd = unicodedata.normalize("NFKD", word)
     out = "".join(c for c in nfkd if not unicodedata.combining(c))
-    if len(out) > 4 and out.endswith("s") and not out.endswith("ss") and out.isalpha():
-        out = out[:-1]  # filters -> filter, pompes -> pompe; leaves "pressure", "class", "gas"
+    if out.isalpha():
+        if len(out) > 4 and out.endswith("s") and not out.endswith("ss"):
+            out = out[:-1]  # filters -> filter, pompes -> pompe; leaves "class", "gas"
+        if prefix is not None and len(out) > prefix:
+            out = out[:prefix]  # truncation: pressurisation, pressure, pression -> "press"
     return out
 
 
-def tokens(text: str) -> list[str]:
-    """The index terms of ``text``, in order, repeated as often as they occur."""
+def tokens(text: str, *, prefix: int | None = PREFIX) -> list[str]:
+    """The index terms of ``text``, in order, repeated as often as they occur. ``prefix``: the
+    length words are cut to (None: whole words; for the evaluation's comparisons)."""
     out: list[str] = []
     for match in _WORD.finditer(text.casefold()):
         word = match.group(0)
@@ -49,10 +58,10 @@ def tokens(text: str) -> list[str]:
             continue
         if len(word) > 64:
             word = word[:64]
-        folded = _fold(word)
+        folded = _fold(word, prefix)
         out.append(folded)
         if "-" in word or "." in word or "/" in word:
-            out.extend(_fold(part) for part in _SPLIT.split(word) if part and part not in STOP_WORDS)
+            out.extend(_fold(part, prefix) for part in _SPLIT.split(word) if part and part not in STOP_WORDS)
     return out
 
 

@@ -17,11 +17,11 @@ from typing import Literal
 import numpy as np
 
 from garrison.core.clock import Clock, IdGenerator
-from garrison.core.documents import ChunkDraft, Collection, Document, DocumentError, Hit
+from garrison.core.documents import ChunkDraft, Collection, Document, DocumentError, Hit, StoredChunk
 from garrison.core.errors import Conflict, InvalidRequest, NotFound
 from garrison.core.markings import Marking
 from garrison.core.types import CONSOLE, Principal
-from garrison.retrieval import fusion
+from garrison.retrieval import fusion, rerank
 from garrison.retrieval.chunker import ChunkSizes, chunk
 from garrison.retrieval.extract import extract
 from garrison.retrieval.text import tokens
@@ -59,6 +59,7 @@ class SearchOptions:
     mode: Mode = "hybrid"
     fusion: fusion.Method = "rrf"
     weight: float = 0.5  # convex fusion: share of the dense score
+    rerank: bool = False  # the feature reranker over the top candidates (docs/retrieval-eval.md)
 
 
 class DocumentService:
@@ -251,8 +252,11 @@ class DocumentService:
         vector = self.library.embedder.embed_queries([query])[0] if options.mode != "lexical" else None
         searched = index.search(by_id, readable, terms=terms, vector=vector, depth=max(DEPTH, options.k))
         fused = fusion.fuse(searched.lexical, searched.dense, method=options.fusion, weight=options.weight)
-        top = fused[: options.k]
+        top = fused[: max(options.k, rerank.DEPTH) if options.rerank else options.k]
         rows = self._repo.chunks([f.id for f in top])
+        if options.rerank:
+            top = _reranked(query, top, rows)
+        top = top[: options.k]
         hits = []
         for f in top:
             row = rows.get(f.id)
@@ -279,6 +283,17 @@ class DocumentService:
             },
         )
         return hits
+
+
+def _reranked(query: str, top: list[fusion.Fused], rows: dict[int, tuple[StoredChunk, Document]]) -> list[fusion.Fused]:
+    candidates = []
+    for f in top:
+        if f.id in rows:
+            stored, doc = rows[f.id]
+            context = " > ".join((doc.title, *stored.headings))
+            candidates.append(rerank.Candidate(f.id, f"{context}\n{stored.text}", f.score, f.lexical, f.dense))
+    by_id = {f.id: f for f in top}
+    return [replace(by_id[i], score=s) for i, s in rerank.rerank(query, candidates)]
 
 
 def _untitled(draft: ChunkDraft, title: str) -> ChunkDraft:
