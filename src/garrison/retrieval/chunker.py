@@ -149,32 +149,25 @@ def _split(unit: _Unit, sizes: ChunkSizes) -> list[_Unit]:
 
 
 def _group(pieces: list[str], limit: int, unit: _Unit, prefix: list[str] | None = None) -> list[_Unit]:
+    """Pieces (sentences or table rows) packed up to ``limit`` words; ``prefix`` (a table's header)
+    starts every group."""
     out: list[_Unit] = []
     current: list[str] = []
     words = 0
+
+    def emit() -> None:
+        text = " ".join(current) if prefix is None else "\n".join(prefix + current)
+        out.append(_Unit([text], unit.page, unit.page_end, BlockKind.PARAGRAPH))
+
     for piece in pieces:
         w = _words(piece)
         if current and words + w > limit:
-            out.append(
-                _Unit(
-                    [" ".join(current)] if prefix is None else ["\n".join(prefix + current)],
-                    unit.page,
-                    unit.page_end,
-                    BlockKind.PARAGRAPH,
-                )
-            )
+            emit()
             current, words = [], 0
         current.append(piece)
         words += w
     if current:
-        out.append(
-            _Unit(
-                [" ".join(current)] if prefix is None else ["\n".join(prefix + current)],
-                unit.page,
-                unit.page_end,
-                BlockKind.PARAGRAPH,
-            )
-        )
+        emit()
     return out
 
 

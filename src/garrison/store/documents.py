@@ -32,15 +32,15 @@ def _collection(r: sqlite3.Row) -> Collection:
     return Collection(r["id"], r["organisation_id"], r["name"], r["description"], r["created_by"], r["created_at"])
 
 
-def _document(r: sqlite3.Row) -> Document:
+def _document(r: sqlite3.Row, *, id_column: str = "id", marking_column: str = "marking") -> Document:
     return Document(
-        id=r["id"],
+        id=r[id_column],
         collection_id=r["collection_id"],
         sha256=r["sha256"],
         filename=r["filename"],
         title=r["title"],
         format=r["format"],
-        marking=marking_from_json(r["marking"]),
+        marking=marking_from_json(r[marking_column]),
         pages=r["pages"],
         size_bytes=r["size_bytes"],
         chunks=r["chunks"],
@@ -215,11 +215,7 @@ class DocumentRepository:
         )
         out = {}
         for r in rows:
-            doc = Document(
-                r["d_id"], r["collection_id"], r["sha256"], r["filename"], r["title"], r["format"],
-                marking_from_json(r["d_marking"]), r["pages"], r["size_bytes"], r["chunks"], r["ingested_by"],
-                r["ingested_at"],
-            )  # fmt: skip
+            doc = _document(r, id_column="d_id", marking_column="d_marking")
             out[int(r["id"])] = (_chunk(r), doc)
         return out
 
