@@ -25,6 +25,7 @@ import faulthandler
 import gc
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -599,6 +600,7 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3, help="counted blocks per path (one round per concurrency)")
     parser.add_argument("--requests", type=int, default=2000, help="latency: counted requests per endpoint")
     parser.add_argument("--warmup", type=int, default=200, help="latency: uncounted requests per endpoint")
+    parser.add_argument("--skip-retrieval", action="store_true", help="leave out scripts/bench_retrieval.py")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -629,6 +631,12 @@ def main() -> int:
     notes += sanity_notes(direct, http, args.max_tokens)
 
     text, ok = report(args, facts, direct, lean, http, floor, authed, notes, time.monotonic() - started)
+    if not args.skip_retrieval:  # a sibling script, not a package: loaded from its path
+        spec = importlib.util.spec_from_file_location("bench_retrieval", Path(__file__).with_name("bench_retrieval.py"))
+        assert spec is not None and spec.loader is not None
+        retrieval = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(retrieval)
+        text += "\n" + retrieval.run()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text, end="")
