@@ -351,3 +351,18 @@ def test_reranked_search_stays_within_access(lib: Lib, who: str) -> None:
     plain = lib.docs.search(p, ["maintenance"], "pump spool pressure", SearchOptions(k=3))
     reranked = lib.docs.search(p, ["maintenance"], "pump spool pressure", SearchOptions(k=3, rerank=True))
     assert len(reranked) == len(plain) and {h.title for h in reranked} <= READS[who]
+
+
+def test_a_collection_with_documents_beyond_access_cannot_be_deleted_and_the_refusal_says_nothing_of_them(
+    lib: Lib,
+) -> None:
+    s = lib.rt.services
+    s.identity.create_user(s.console, "fr-officer", organisation="nmd", role="security_officer")
+    s.identity.update_user(s.console, "fr-officer", {"nationality": "FRA", "clearance": "CONFIDENTIAL"})
+    user, org = s.identity.member("fr-officer")
+    with pytest.raises(PermissionDenied) as refused:
+        lib.docs.delete_collection(principal_for(user, org), "maintenance")
+    assert "SECRET" not in refused.value.message and "Bulletin" not in refused.value.message
+    assert lib.count_rows("documents") == 3
+    assert lib.docs.delete_collection(lib.people["officer"], "maintenance") == 3
+    assert lib.count_rows("chunks") == 0 and lib.count_rows("documents") == 0

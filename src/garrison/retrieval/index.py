@@ -205,11 +205,6 @@ class Index:
                 else:
                     del self._segments[key]
 
-    def drop_collection(self, collection_id: str) -> None:
-        with self._lock:
-            for key in [k for k in self._segments if k[0] == collection_id]:
-                del self._segments[key]
-
     def size(self) -> int:
         with self._lock:
             return sum(p.live for parts in self._segments.values() for p in parts)

@@ -18,7 +18,7 @@ import numpy as np
 
 from garrison.core.clock import Clock, IdGenerator
 from garrison.core.documents import ChunkDraft, Collection, Document, DocumentError, Hit, StoredChunk
-from garrison.core.errors import Conflict, InvalidRequest, NotFound
+from garrison.core.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from garrison.core.markings import Marking
 from garrison.core.types import CONSOLE, Principal
 from garrison.retrieval import fusion, rerank
@@ -127,17 +127,25 @@ class DocumentService:
     def delete_collection(self, p: Principal, name: str, *, organisation: str | None = None) -> int:
         c = self.collection(p, name, organisation=organisation)
         docs = self._repo.documents(c.id)
-        # every document must be deletable by the caller: nobody removes what they may not see
+        self._authz.require(p, Action.DOCUMENT_DELETE, _coll(c), "collection.delete")
+        # nobody removes what they may not see; the refusal names no document, level or count
+        if not all(self._sees(p, c, d) for d in docs):
+            raise PermissionDenied(
+                f"collection.delete refused: {c.name} holds documents you may not read; "
+                "someone cleared for all of them must delete it"
+            )
         for d in docs:
             self._authz.require(p, Action.DOCUMENT_DELETE, _doc(c, d), "collection.delete")
-        self._authz.require(p, Action.DOCUMENT_DELETE, _coll(c), "collection.delete")
         return self._repo.delete_collection(c.id)
 
     # -- documents -----------------------------------------------------------------------------
+    def _sees(self, p: Principal, c: Collection, d: Document) -> bool:
+        """Whether the document exists for the caller. The console sees what is stored (it lists,
+        stores and removes, but never reads the text)."""
+        return p.role == CONSOLE or self._authz.may(p, Action.DOCUMENT_READ, _doc(c, d))
+
     def _readable(self, p: Principal, c: Collection, docs: Sequence[Document]) -> list[Document]:
-        if p.role == CONSOLE:
-            return list(docs)  # the console lists what is stored (it never reads the text)
-        return [d for d in docs if self._authz.may(p, Action.DOCUMENT_READ, _doc(c, d))]
+        return [d for d in docs if self._sees(p, c, d)]
 
     def documents(self, p: Principal, collection: str, *, organisation: str | None = None) -> list[Document]:
         c = self.collection(p, collection, organisation=organisation)
@@ -153,11 +161,7 @@ class DocumentService:
             d = self._repo.document(document_id)
         except NotFound:
             d = None
-        if (
-            d is None
-            or d.collection_id != c.id
-            or not (p.role == CONSOLE or self._authz.may(p, Action.DOCUMENT_READ, _doc(c, d)))
-        ):
+        if d is None or d.collection_id != c.id or not self._sees(p, c, d):
             # the same answer for "does not exist" and "exists but not for you"
             raise NotFound(f"no document {document_id!r} in {c.name}", param="document")
         self._authz.require(p, Action.DOCUMENT_DELETE, _doc(c, d), "document.delete", {"title": d.title})
@@ -210,7 +214,7 @@ class DocumentService:
         )
         existing = self._repo.find_by_hash(c.id, digest)
         if existing is not None:
-            if p.role == CONSOLE or self._authz.may(p, Action.DOCUMENT_READ, _doc(c, existing)):
+            if self._sees(p, c, existing):
                 return Ingested(existing, created=False)  # extraction is cheap; embedding is skipped
             raise Conflict(f"{name}: the same content is already in this collection")
         drafts = [_untitled(d, doc.title) for d in chunk(marked.blocks, floor=marked.marking, sizes=self._sizes)]

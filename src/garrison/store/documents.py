@@ -109,12 +109,6 @@ class DocumentRepository:
             raise NotFound(f"no collection {name_or_id!r} in {organisation}", param="collection")
         return _collection(rows[0])
 
-    def collection_by_id(self, collection_id: str) -> Collection:
-        rows = self._db.query("SELECT * FROM collections WHERE id = ?", (collection_id,))
-        if not rows:
-            raise NotFound(f"no collection {collection_id!r}", param="collection")
-        return _collection(rows[0])
-
     def collections(self, organisation: str | None) -> list[Collection]:
         if organisation is None:
             rows = self._db.query("SELECT * FROM collections ORDER BY organisation_id, name")
@@ -247,12 +241,6 @@ class DocumentRepository:
 
     def last_change(self) -> int:
         return int(self._db.query("SELECT coalesce(max(seq), 0) FROM retrieval_log")[0][0])
-
-    def counts(self, collection_id: str) -> tuple[int, int]:
-        row = self._db.query(
-            "SELECT count(*), coalesce(sum(chunks), 0) FROM documents WHERE collection_id = ?", (collection_id,)
-        )[0]
-        return int(row[0]), int(row[1])
 
     def all_documents(self) -> list[str]:
         return [r[0] for r in self._db.query("SELECT id FROM documents ORDER BY rowid")]
