@@ -37,6 +37,7 @@ from garrison.service.demo import DemoService
 from garrison.service.documents import DocumentService
 from garrison.service.gateway import Gateway
 from garrison.service.identity import IdentityService, console
+from garrison.service.ingestion import IngestionQueue
 from garrison.service.keys import KeyService
 from garrison.service.library import Library
 from garrison.service.limits import Limits
@@ -197,6 +198,7 @@ def build(
         console=local,
         documents=documents,
         demo=DemoService(identity, keys, documents, data_dir, local, DEMO_CORPUS),
+        ingestion=IngestionQueue(documents, clock, RandomIds()),
     )
     limits = Limits(
         max_messages=settings.max_messages,

@@ -366,3 +366,21 @@ def test_a_collection_with_documents_beyond_access_cannot_be_deleted_and_the_ref
     assert lib.count_rows("documents") == 3
     assert lib.docs.delete_collection(lib.people["officer"], "maintenance") == 3
     assert lib.count_rows("chunks") == 0 and lib.count_rows("documents") == 0
+
+
+def test_a_background_job_that_fails_says_why_and_stores_nothing(lib: Lib) -> None:
+    import time
+
+    queue = lib.rt.services.ingestion
+    p = lib.people["officer"]
+    doc = b"UNCLASSIFIED\n\nTwo uploads of the same new content.\n"
+    first = lib.docs.prepare(p, "maintenance", "a.md", doc)
+    second = lib.docs.prepare(p, "maintenance", "b.md", doc)  # prepared before the first is stored
+    jobs = [queue.submit(p, "maintenance", first), queue.submit(p, "maintenance", second)]
+    deadline = time.monotonic() + 10
+    while any(j.finished_at is None for j in jobs):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert [j.state for j in jobs] == ["succeeded", "failed"]
+    assert jobs[1].error_code == "conflict" and "already in this collection" in (jobs[1].error or "")
+    assert sum(d.sha256 == jobs[0].document.sha256 for d in lib.docs.documents(p, "maintenance")) == 1  # type: ignore[union-attr]

@@ -139,3 +139,39 @@ async def test_chat_naming_an_unknown_collection_is_a_404_before_streaming(clien
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     bad = await clients["us"].post("/v1/chat/completions", json=CHAT | {"garrison": {"collections": []}})
     assert bad.status_code == 400
+
+
+async def wait_for(client: httpx.AsyncClient, url: str) -> dict[str, object]:
+    import asyncio
+
+    for _ in range(200):
+        body: dict[str, object] = (await client.get(url)).json()
+        if body.get("status") in ("succeeded", "failed"):
+            return body
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"job did not finish: {body}")
+
+
+async def test_an_upload_can_return_at_once_with_a_job_to_poll(clients: Clients) -> None:
+    officer = clients["officer"]
+    doc = b"UNCLASSIFIED\n\n# Tyres\n\n(U) Inflate with nitrogen to 95 psi.\n"
+    r = await officer.post(f"{UPLOAD}?wait=false", files={"file": ("tyres.md", doc)})
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["object"] == "ingestion.job" and job["status"] in ("queued", "running", "succeeded")
+    done = await wait_for(officer, f"/v1/collections/maintenance/jobs/{job['id']}")
+    assert done["status"] == "succeeded" and done["chunks_done"] == done["chunks_total"] == 1
+    document = done["document"]
+    assert isinstance(document, dict) and document["marking"] == "UNCLASSIFIED"
+    hits = (await officer.post("/v1/collections/maintenance/search", json={"query": "nitrogen tyres"})).json()
+    assert hits["data"][0]["document_id"] == document["id"]
+    # a job is its creator's alone; another collection's path does not find it either
+    assert (await clients["us"].get(f"/v1/collections/maintenance/jobs/{job['id']}")).status_code == 404
+    assert (await officer.get(f"/v1/collections/other/jobs/{job['id']}")).status_code == 404
+
+
+async def test_a_bad_file_is_refused_at_once_even_without_waiting(clients: Clients) -> None:
+    r = await clients["officer"].post(f"{UPLOAD}?wait=false", files={"file": ("x.pdf", b"not a pdf")})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_document"
+    again = await clients["officer"].post(f"{UPLOAD}?wait=false", files={"file": ("m.md", MANUAL)})
+    assert again.status_code == 200 and again.json()["created"] is False  # known content: no job needed

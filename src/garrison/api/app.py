@@ -84,6 +84,7 @@ def create_app(
         try:
             yield
         finally:
+            services.ingestion.close()
             await gateway.close()
 
     app = FastAPI(title="Garrison", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)

@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from garrison.core.documents import Citation, Document, Grounding, Hit
+from garrison.core.errors import NotFound
 from garrison.core.types import Principal
 from garrison.service.container import Services
 from garrison.service.documents import CollectionView, SearchOptions
+from garrison.service.ingestion import Job
 
 
 class _Strict(BaseModel):
@@ -104,6 +106,23 @@ def grounding_dict(g: Grounding) -> dict[str, Any]:
     }
 
 
+def job_dict(j: Job) -> dict[str, Any]:
+    return {
+        "id": j.id,
+        "object": "ingestion.job",
+        "status": j.state,
+        "collection": j.collection,
+        "filename": j.filename,
+        "chunks_done": j.chunks_done,
+        "chunks_total": j.chunks_total,
+        "created_at": int(j.created_at),
+        "finished_at": int(j.finished_at) if j.finished_at is not None else None,
+        "document": document_dict(j.document) if j.document is not None else None,
+        "warnings": j.warnings,
+        "error": {"message": j.error, "code": j.error_code} if j.error is not None else None,
+    }
+
+
 def documents_router(services: Services, caller: Any) -> APIRouter:
     router = APIRouter(prefix="/v1/collections")
     docs = services.documents
@@ -136,15 +155,29 @@ def documents_router(services: Services, caller: Any) -> APIRouter:
         file: UploadFile = File(...),
         marking: str | None = Form(None),
         originator: str | None = Form(None),
+        wait: bool = True,
         who: Principal = caller,
     ) -> JSONResponse:
+        """``wait=false``: 202 with a job to poll once the file is read and accepted (a bad file is
+        refused at once either way); the embedding, which takes most of the time, runs behind."""
         data = await file.read()
         filename = file.filename or "upload"
-        result = await anyio.to_thread.run_sync(
-            lambda: docs.ingest(who, name, filename, data, marking=marking or None, originator=originator or None)
+        prepared = await anyio.to_thread.run_sync(
+            lambda: docs.prepare(who, name, filename, data, marking=marking or None, originator=originator or None)
         )
+        if not wait and not prepared.stored:
+            job = services.ingestion.submit(who, name, prepared)
+            return JSONResponse(job_dict(job), status_code=202)
+        result = await anyio.to_thread.run_sync(lambda: docs.store(prepared))
         body = document_dict(result.document) | {"created": result.created, "warnings": result.warnings}
         return JSONResponse(body, status_code=201 if result.created else 200)
+
+    @router.get("/{name}/jobs/{job_id}")
+    async def job(name: str, job_id: str, who: Principal = caller) -> dict[str, Any]:
+        found = services.ingestion.get(who, job_id)
+        if found.collection != name:
+            raise NotFound(f"no ingestion job {job_id!r}", param="job")  # as for an unknown job
+        return job_dict(found)
 
     @router.get("/{name}/documents")
     async def documents(name: str, who: Principal = caller) -> dict[str, Any]:

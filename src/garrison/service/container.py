@@ -9,6 +9,7 @@ from garrison.core.types import Principal
 from garrison.service.demo import DemoService
 from garrison.service.documents import DocumentService
 from garrison.service.identity import IdentityService
+from garrison.service.ingestion import IngestionQueue
 from garrison.service.keys import KeyService
 from garrison.service.models import ModelService
 from garrison.service.setup import SetupService
@@ -26,3 +27,4 @@ class Services:
     console: Principal  # who the local command line acts as
     documents: DocumentService
     demo: DemoService
+    ingestion: IngestionQueue
