@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from garrison.core.documents import Citation, Document, Grounding, Hit
-from garrison.core.errors import NotFound
 from garrison.core.types import Principal
 from garrison.service.container import Services
 from garrison.service.documents import CollectionView, SearchOptions
@@ -174,10 +173,7 @@ def documents_router(services: Services, caller: Any) -> APIRouter:
 
     @router.get("/{name}/jobs/{job_id}")
     async def job(name: str, job_id: str, who: Principal = caller) -> dict[str, Any]:
-        found = services.ingestion.get(who, job_id)
-        if found.collection != name:
-            raise NotFound(f"no ingestion job {job_id!r}", param="job")  # as for an unknown job
-        return job_dict(found)
+        return job_dict(services.ingestion.get(who, name, job_id))
 
     @router.get("/{name}/documents")
     async def documents(name: str, who: Principal = caller) -> dict[str, Any]:

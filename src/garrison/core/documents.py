@@ -76,9 +76,14 @@ class ChunkDraft:
     ordinal: int  # position in the document, from 0
 
     def embedding_text(self, title: str) -> str:
-        """What the embedder and the lexical index see: title and heading path give context."""
-        context = " > ".join(x for x in (title, *self.headings) if x)
-        return f"{context}\n{self.text}" if context else self.text
+        return context_text(title, self.headings, self.text)
+
+
+def context_text(title: str, headings: Sequence[str], text: str) -> str:
+    """What the embedder, the lexical index and the reranker see of a chunk: the document's title
+    and the heading path on the first line give context, then the text."""
+    context = " > ".join(x for x in (title, *headings) if x)
+    return f"{context}\n{text}" if context else text
 
 
 @dataclass(frozen=True, slots=True)

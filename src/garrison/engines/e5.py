@@ -80,10 +80,10 @@ class E5Engine:
     # -- Engine -------------------------------------------------------------------------------
     async def embed(self, request: EmbeddingRequest) -> Embeddings:
         queries = [i for i, t in enumerate(request.inputs) if t.startswith(QUERY_PREFIX)]
+        passages = [i for i, t in enumerate(request.inputs) if not t.startswith(QUERY_PREFIX)]
 
         def run() -> tuple[npt.NDArray[np.float32], int]:
             vectors = np.empty((len(request.inputs), self.dim), dtype=np.float32)
-            passages = [i for i in range(len(request.inputs)) if i not in set(queries)]
             if passages:
                 vectors[passages] = self.embed_passages([request.inputs[i] for i in passages])
             if queries:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from garrison.core.documents import Citation, Grounding, Hit
+from garrison.core.documents import Citation, Grounding, Hit, context_text
 from garrison.core.markings import combine_all
 from garrison.core.types import Message
 from garrison.retrieval.text import tokens
@@ -124,7 +124,7 @@ MIN_SHARED = 3
 
 def attribute(answer: str, hits: Sequence[Hit]) -> list[int]:
     """The sources (1-based) the answer's sentences draw on, in order of first use."""
-    sources = [set(tokens(f"{h.title} {' '.join(h.headings)} {h.text}")) for h in hits]
+    sources = [set(tokens(context_text(h.title, h.headings, h.text))) for h in hits]
     found: list[int] = []
     for sentence in _SENTENCE_END.split(answer):
         terms = set(tokens(sentence))

@@ -17,7 +17,15 @@ from typing import Literal
 import numpy as np
 
 from garrison.core.clock import Clock, IdGenerator
-from garrison.core.documents import ChunkDraft, Collection, Document, DocumentError, Hit, StoredChunk
+from garrison.core.documents import (
+    ChunkDraft,
+    Collection,
+    Document,
+    DocumentError,
+    Hit,
+    StoredChunk,
+    context_text,
+)
 from garrison.core.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from garrison.core.markings import Marking
 from garrison.core.types import CONSOLE, Principal
@@ -331,8 +339,8 @@ def _reranked(query: str, top: list[fusion.Fused], rows: dict[int, tuple[StoredC
     for f in top:
         if f.id in rows:
             stored, doc = rows[f.id]
-            context = " > ".join((doc.title, *stored.headings))
-            candidates.append(rerank.Candidate(f.id, f"{context}\n{stored.text}", f.score, f.lexical, f.dense))
+            text = context_text(doc.title, stored.headings, stored.text)
+            candidates.append(rerank.Candidate(f.id, text, f.score, f.lexical, f.dense))
     by_id = {f.id: f for f in top}
     return [replace(by_id[i], score=s) for i, s in rerank.rerank(query, candidates)]
 

@@ -206,13 +206,11 @@ class Gateway:
 
     @staticmethod
     def _grounding(request: ChatRequest, hits: list[Hit], cited: list[int], *, attributed: bool = False) -> Grounding:
-        collections = request.retrieval.collections if request.retrieval is not None else ()
-        return answers.grounding(hits, cited, collections, attributed=attributed)
+        return answers.grounding(hits, cited, _collections(request), attributed=attributed)
 
     def _no_sources(self, request: ChatRequest) -> Generation:
-        collections = request.retrieval.collections if request.retrieval is not None else ()
-        grounding = answers.grounding([], [], collections)
-        return Generation(answers.no_sources_text(collections), "stop", Usage(), grounding)
+        collections = _collections(request)
+        return Generation(answers.no_sources_text(collections), "stop", Usage(), answers.grounding([], [], collections))
 
     async def _grounded_stream(
         self, principal: Principal, request: ChatRequest, engine: Engine
@@ -329,3 +327,7 @@ class Gateway:
 def _merge(a: Delta, b: Delta) -> Delta:
     """Two closing steps of a stream (finish reason and usage may come apart) as one."""
     return Delta(a.text + b.text, b.finish_reason or a.finish_reason, b.usage or a.usage, a.pieces + b.pieces)
+
+
+def _collections(request: ChatRequest) -> tuple[str, ...]:
+    return request.retrieval.collections if request.retrieval is not None else ()

@@ -63,10 +63,11 @@ class IngestionQueue:
         self._pool.submit(self._run, job, prepared)
         return job
 
-    def get(self, p: Principal, job_id: str) -> Job:
+    def get(self, p: Principal, collection: str, job_id: str) -> Job:
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is None or job.owner != p.user_id:  # the same answer for absent and someone else's
+        # the same answer for absent, someone else's, and another collection's
+        if job is None or job.owner != p.user_id or job.collection != collection:
             raise NotFound(f"no ingestion job {job_id!r}", param="job")
         return job
 

@@ -13,14 +13,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from garrison.core.documents import Embedder
+from garrison.core.documents import Embedder, context_text
 from garrison.retrieval.index import Index, IndexRow
-from garrison.store.documents import DocumentRepository, IndexedChunk
-
-
-def _title_text(c: IndexedChunk) -> str:
-    context = " > ".join(x for x in (c.title, *c.headings) if x)
-    return f"{context}\n{c.text}" if context else c.text
+from garrison.store.documents import DocumentRepository
 
 
 class Library:
@@ -71,7 +66,9 @@ class Library:
         rows: list[IndexRow] = []
         vectors = []
         for c in self._repo.indexed(documents, index.dim):
-            rows.append(IndexRow(c.id, c.document_id, c.collection_id, c.marking, _title_text(c)))
+            rows.append(
+                IndexRow(c.id, c.document_id, c.collection_id, c.marking, context_text(c.title, c.headings, c.text))
+            )
             vectors.append(c.embedding)
         if rows:
             index.add(rows, np.vstack(vectors))
