@@ -594,6 +594,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="latency: counted requests per endpoint")
     parser.add_argument("--warmup", type=int, default=200, help="latency: uncounted requests per endpoint")
     parser.add_argument("--skip-retrieval", action="store_true", help="leave out scripts/bench_retrieval.py")
+    parser.add_argument("--skip-audit", action="store_true", help="leave out scripts/bench_audit.py")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -624,12 +625,13 @@ def main() -> int:
     notes += sanity_notes(direct, http, args.max_tokens)
 
     text, ok = report(args, facts, direct, lean, http, floor, authed, notes, time.monotonic() - started)
-    if not args.skip_retrieval:  # a sibling script, not a package: loaded from its path
-        spec = importlib.util.spec_from_file_location("bench_retrieval", Path(__file__).with_name("bench_retrieval.py"))
-        assert spec is not None and spec.loader is not None
-        retrieval = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(retrieval)
-        text += "\n" + retrieval.run()
+    for skip, name in ((args.skip_retrieval, "bench_retrieval"), (args.skip_audit, "bench_audit")):
+        if not skip:  # a sibling script, not a package: loaded from its path
+            spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+            assert spec is not None and spec.loader is not None
+            section = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(section)
+            text += "\n" + section.run()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text, end="")

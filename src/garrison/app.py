@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import logging
 import os
@@ -14,13 +15,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from garrison.api.app import create_app
+from garrison.audit.keys import PUBLIC_FILE, ensure_key, load_key
+from garrison.audit.log import AuditLog
 from garrison.audit.sinks import LoggingAuditSink
 from garrison.config import Settings, load_settings
 from garrison.core.clock import Clock, RandomIds, SystemClock
 from garrison.core.documents import Embedder
 from garrison.core.errors import ConfigurationError, GarrisonError, InvalidRequest
 from garrison.core.events import AuditSink
-from garrison.core.types import Capability, ModelRecord
+from garrison.core.types import Capability, ModelRecord, Principal
 from garrison.engines.base import Engine
 from garrison.engines.e5 import E5Engine
 from garrison.engines.fake import FakeEngine
@@ -30,6 +33,7 @@ from garrison.security import egress
 from garrison.security.oidc import ClaimMap, OidcVerifier
 from garrison.security.quotas import RateLimiter
 from garrison.service.admission import Admission, QuotaDefaults
+from garrison.service.audit import AuditService
 from garrison.service.auth import Authenticator
 from garrison.service.authz import Authoriser
 from garrison.service.container import Services
@@ -46,6 +50,7 @@ from garrison.service.models import ModelService
 from garrison.service.pool import EngineFactory, ModelPool
 from garrison.service.setup import SetupService
 from garrison.service.usage import UsageService
+from garrison.store.audit import AuditStore
 from garrison.store.db import Database
 from garrison.store.documents import DocumentRepository
 from garrison.store.identity import IdentityRepository
@@ -168,13 +173,14 @@ def build(
     db = Database(data_dir / "garrison.db")
     version = db.migrate()
     clock = clock or SystemClock()
-    audit = audit or LoggingAuditSink()
+    audit_service, audit = open_audit(settings, data_dir, create=create, sink=audit)
     authz = Authoriser(audit, clock)
+    audit_service.bind(authz)
     identity = IdentityService(IdentityRepository(db), authz, clock)
     keys = KeyService(KeyRepository(db), identity, authz, clock)
     models = ModelService(ModelRepository(db), data_dir, clock, authz)
     local = console(_os_user())
-    setup = SetupService(data_dir, version, models, identity, keys, local)
+    setup = SetupService(data_dir, version, models, identity, keys, local, audit_public_key=data_dir / PUBLIC_FILE)
     pool = ModelPool(models, factory or engine_factory(settings, models, policy), metrics)
     usage_repo = UsageRepository(db)
     admission = Admission(
@@ -199,13 +205,14 @@ def build(
         documents=documents,
         demo=DemoService(identity, keys, documents, data_dir, local, DEMO_CORPUS),
         ingestion=IngestionQueue(documents, clock, RandomIds()),
+        audit=audit_service,
     )
     limits = Limits(
         max_messages=settings.max_messages,
         max_prompt_chars=settings.max_prompt_chars,
         max_embedding_inputs=settings.max_embedding_inputs,
     )
-    authn = Authenticator(keys, identity, verifier)
+    authn = Authenticator(keys, identity, verifier, authz)
     gateway = Gateway(
         authn,
         authz,
@@ -218,6 +225,46 @@ def build(
         min_similarity=settings.retrieval_min_similarity,
     )
     return Runtime(settings, db, services, pool, gateway, metrics, policy, audit)
+
+
+def open_audit(
+    settings: Settings, data_dir: Path, *, create: bool, sink: AuditSink | None = None
+) -> tuple[AuditService, AuditSink]:
+    """The tamper-evident log (its signing key created on the first ``garrison init``), and the
+    service that reads it. A test may pass another sink; the log file is then only read."""
+    store = AuditStore(settings.audit_path)
+    if sink is not None:
+        try:
+            verifier = load_key(data_dir).verifier()
+        except ConfigurationError:
+            verifier = None
+        return AuditService(store, verifier), sink
+    key = ensure_key(data_dir)[0] if create else load_key(data_dir)
+    log_ = AuditLog(store, key, checkpoint_seconds=settings.audit_checkpoint_seconds)
+    try:
+        log_.open()
+    except BaseException:
+        store.close()
+        raise
+    return AuditService(store, key.verifier(), log_), log_
+
+
+def open_audit_reader(settings: Settings) -> AuditService:
+    """The log for `garrison audit ...`: it opens even when the log fails its start-up check (that
+    is when it is needed); its own reads are then logged instead of recorded."""
+    data_dir = open_data_dir(settings, create=False)
+    try:
+        service, sink = open_audit(settings, data_dir, create=False)
+    except ConfigurationError as exc:
+        log.warning("%s", exc)
+        store = AuditStore(settings.audit_path, create=False)
+        try:
+            verifier = load_key(data_dir).verifier()
+        except ConfigurationError:
+            verifier = None
+        service, sink = AuditService(store, verifier), LoggingAuditSink()
+    service.bind(Authoriser(sink, SystemClock()))
+    return service
 
 
 def embedder_of(pool: ModelPool, models: ModelService, name: str) -> Callable[[], Embedder]:
@@ -338,7 +385,14 @@ class CliBackend:
 
     def open(self, data_dir: Path | None, *, create: bool = False) -> Services:
         settings = load_settings(data_dir=data_dir)
-        return build(settings, create=create).services
+        services = build(settings, create=create).services
+        atexit.register(services.audit.close)  # the command's records written, a checkpoint signed
+        return services
+
+    def audit(self, data_dir: Path | None) -> tuple[AuditService, Principal]:
+        service = open_audit_reader(load_settings(data_dir=data_dir))
+        atexit.register(service.close)
+        return service, console(_os_user())
 
     def serve(self, **overrides: object) -> None:
         settings = load_settings(**overrides)

@@ -88,6 +88,13 @@ class Settings(BaseSettings):
         description="Cosine similarity a passage needs to be given to the model as a source; with none, the "
         "answer says the documents do not answer (calibrated for multilingual-e5-small: docs/documents.md).",
     )
+    audit_checkpoint_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=3600,
+        description="How often the audit log signs a checkpoint when it has grown (and always on shutdown): "
+        "records after the latest checkpoint are vouched for by nothing but the file until then.",
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )
@@ -103,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "garrison.db"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / "audit.db"
 
     def check_oidc(self) -> None:
         if self.oidc_jwks_file is not None and not self.oidc_issuer:

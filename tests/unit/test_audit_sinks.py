@@ -1,4 +1,4 @@
-"""The audit hook until the tamper-evident log: one parseable JSON line per event, no secrets."""
+"""The logging sink: one parseable JSON line per event (the record's canonical JSON), no secrets."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import json
 import pytest
 
 from garrison.audit.sinks import LoggingAuditSink
-from garrison.core.events import AuditEvent
+from garrison.core.events import AccessEvent
 
 
 def test_each_event_is_one_json_line(caplog: pytest.LogCaptureFixture) -> None:
-    event = AuditEvent(
+    event = AccessEvent(
         at=1_790_000_000.5,
         action="user.manage",
         operation="user.update",
@@ -36,4 +36,7 @@ def test_each_event_is_one_json_line(caplog: pytest.LogCaptureFixture) -> None:
         "allowed": False,
         "reasons": ["this user belongs to another organisation"],
         "details": {"caveats": ["ATOMAL", "SI"], "daily_tokens": 5000},
+        "kind": "access",
+        "request_id": None,
+        "v": 1,
     }

@@ -4,6 +4,7 @@ title, count or citation beyond a reader's access in any result or error."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from garrison.config import Settings
 from garrison.core.clock import FixedClock
 from garrison.core.documents import DocumentError, Retrieval
 from garrison.core.errors import GarrisonError, NotFound, PermissionDenied
+from garrison.core.events import SearchEvent
 from garrison.core.markings import Level
 from garrison.core.types import ChatRequest, Message, Principal
 from garrison.engines.fake import FakeEngine
@@ -291,10 +293,14 @@ class _Ids:
 def test_every_search_is_audited_with_the_markings_returned(lib: Lib) -> None:
     lib.audit.events.clear()
     hits = lib.docs.search(lib.people["us"], ["maintenance"], "spool HT-2291")
-    event = [e for e in lib.audit.events if e.operation == "document.search"][-1]
-    assert event.details["chunks"] == [h.chunk_id for h in hits]
-    assert "SECRET//REL TO USA, GBR" in event.details["markings"]  # type: ignore[operator]
-    assert "HT-2291" not in str(event.details)  # the query itself is kept as a digest only
+    events = [e for e in lib.audit.events if e.operation == "document.search"]
+    assert len(events) == 1  # one event for the whole search
+    event = events[0]
+    assert isinstance(event, SearchEvent)
+    assert event.chunks == tuple(h.chunk_id for h in hits)
+    assert "SECRET//REL TO USA, GBR" in event.markings
+    assert event.query_sha256 == hashlib.sha256(b"spool HT-2291").hexdigest()
+    assert "HT-2291" not in str(event)  # the query itself is kept as a digest only
 
 
 # -- answers -------------------------------------------------------------------------------------

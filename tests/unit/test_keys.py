@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from garrison.core.errors import AuthenticationFailed, InvalidRequest, NotFound, PermissionDenied
+from garrison.core.events import AccessEvent
 from garrison.security import apikeys
 from tests.conftest import World
 
@@ -141,6 +142,7 @@ def test_each_key_action_is_audited_allowed_or_refused(world: World) -> None:
     events = [(e.operation, e.allowed, e.resource) for e in world.audit.events if e.action.startswith("key.")]
     assert events[-2:] == [("key.create", True, "key:*"), ("key.create", False, "key:*")]
     refused = world.audit.events[-1]
+    assert isinstance(refused, AccessEvent)
     assert refused.actor == "analyst:ana" and refused.details == {"user": "beppe"} and refused.reasons
     assert not any("gsk_" in str(e) for e in world.audit.events)  # no secret in any event
 

@@ -8,6 +8,7 @@ import pytest
 from garrison.app import create_asgi
 from garrison.core.clock import FixedClock
 from garrison.core.errors import RateLimited
+from garrison.core.events import ModelCallEvent
 from garrison.security.quotas import Limit, RateLimiter
 from garrison.service.admission import day_of, seconds_to_midnight
 from garrison.store.models import ModelRepository
@@ -156,8 +157,15 @@ async def test_the_api_answers_429_with_retry_after_before_any_engine_work(world
         assert ok.status_code == 200  # another person has their own bucket
         metrics = (await c.get("/metrics")).text
         assert 'garrison_errors_total{code="rate_limited",endpoint="chat",model="fake-model"} 2.0' in metrics
-    refused = [e for e in world.audit.events if e.operation == "chat"]
-    assert len(refused) == 5 and all(e.allowed for e in refused)  # authorised; then the rate refused two
+    calls = [e for e in world.audit.events if isinstance(e, ModelCallEvent)]
+    assert [(e.outcome, e.allowed, e.code, e.stream) for e in calls] == [
+        ("completed", True, None, False),
+        ("completed", True, None, False),
+        ("refused", False, "rate_limited", False),
+        ("refused", False, "rate_limited", True),
+        ("completed", True, None, False),
+    ]  # one record per call; the policy allowed the refused two, the rate did not
+    assert calls[2].reasons[0].startswith("Rate limit reached for the user burst")
 
 
 async def test_usage_is_metered_per_organisation_person_and_model(world: World) -> None:

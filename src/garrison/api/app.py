@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from garrison import __version__
 from garrison.api import errors
 from garrison.api.admin import admin_router
+from garrison.api.audit import AuditScope, audit_router
 from garrison.api.bodylimit import BodyLimit
 from garrison.api.documents import documents_router, grounding_dict
 from garrison.api.schemas import ChatBody, CompletionBody, EmbeddingBody
@@ -81,14 +82,17 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if on_startup is not None:
             await on_startup()
+        services.audit.system("system.start", {"version": __version__})
         try:
             yield
         finally:
             services.ingestion.close()
             await gateway.close()
+            services.audit.system("system.stop", {"version": __version__})
+            services.audit.close()  # the last records written, a last checkpoint signed
 
     app = FastAPI(title="Garrison", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
-    errors.install(app)
+    errors.install(app, lambda route, error: services.audit.system("system.error", {"route": route, "error": error}))
 
     async def principal(request: Request) -> Principal:
         # async on purpose: a sync dependency would cost a thread-pool hop on every request; the
@@ -101,6 +105,7 @@ def create_app(
     Caller = Depends(principal)
     app.include_router(admin_router(services, Caller))
     app.include_router(documents_router(services, Caller))
+    app.include_router(audit_router(services, Caller))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -209,6 +214,7 @@ def create_app(
 
     app.add_middleware(HttpMetrics, gateway=gateway)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, upload_bytes=max_upload_bytes)
+    app.add_middleware(AuditScope, durable=services.audit.durable, ids=ids)  # outermost: waits for every record
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,7 +42,9 @@ def _loc(loc: tuple[Any, ...]) -> str | None:
     return out
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, on_unexpected: Callable[[str, str], None] | None = None) -> None:
+    """``on_unexpected(route, error type)`` records an unknown failure (an audit record)."""
+
     @app.exception_handler(GarrisonError)
     async def _garrison(request: Request, exc: GarrisonError) -> JSONResponse:
         return error_response(exc)
@@ -84,6 +87,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if on_unexpected is not None:
+            try:
+                on_unexpected(f"{request.method} {request.url.path}", type(exc).__name__)
+            except Exception:  # the 500 is answered whatever happens to its record
+                log.exception("the unexpected error could not be recorded")
         return JSONResponse(
             error_body("The server had an error while processing your request.", "server_error", "internal_error"),
             status_code=500,

@@ -10,7 +10,7 @@ transparency-dev test vectors (tests/unit/test_merkle.py). Pure functions; no I/
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -46,33 +46,61 @@ def root(leaves: Sequence[bytes]) -> bytes:
     return level[0]
 
 
+RangeHash = Callable[[int, int], bytes]  # MTH of the leaves [lo, hi)
+
+
+def range_hasher(leaves: Sequence[bytes]) -> RangeHash:
+    """MTH of any range of an in-memory list of leaf hashes."""
+    return lambda lo, hi: root(leaves[lo:hi])
+
+
 def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
     """PATH(index, D[n]) of RFC 6962 §2.1.1."""
-    if not 0 <= index < len(leaves):
-        raise ProofError(f"leaf {index} is not in a tree of {len(leaves)}")
-    if len(leaves) == 1:
-        return []
-    k = _split(len(leaves))
-    if index < k:
-        return [*inclusion_proof(leaves[:k], index), root(leaves[k:])]
-    return [*inclusion_proof(leaves[k:], index - k), root(leaves[:k])]
+    return inclusion_path(range_hasher(leaves), len(leaves), index)
+
+
+def inclusion_path(mth: RangeHash, size: int, index: int) -> list[bytes]:
+    """PATH(index, D[size]) from a function giving the hash of a range of leaves: the log gives one
+    that reads stored subtree hashes, so a proof costs O(log n) reads, not the whole log."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf {index} is not in a tree of {size}")
+    path: list[bytes] = []
+    lo, hi = 0, size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            path.append(mth(lo + k, hi))
+            hi = lo + k
+        else:
+            path.append(mth(lo, lo + k))
+            lo += k
+    path.reverse()  # RFC 6962 lists the path from the leaf up
+    return path
 
 
 def consistency_proof(leaves: Sequence[bytes], size1: int) -> list[bytes]:
     """PROOF(size1, D[n]) of RFC 6962 §2.1.2, for n = len(leaves)."""
-    if not 0 < size1 <= len(leaves):
-        raise ProofError(f"no consistency proof from size {size1} to {len(leaves)}")
-    return _subproof(leaves, size1, True)
+    return consistency_path(range_hasher(leaves), len(leaves), size1)
 
 
-def _subproof(leaves: Sequence[bytes], m: int, whole: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if whole else [root(leaves)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(leaves[:k], m, whole), root(leaves[k:])]
-    return [*_subproof(leaves[k:], m - k, False), root(leaves[:k])]
+def consistency_path(mth: RangeHash, size: int, size1: int) -> list[bytes]:
+    """PROOF(size1, D[size]) from a function giving the hash of a range of leaves."""
+    if not 0 < size1 <= size:
+        raise ProofError(f"no consistency proof from size {size1} to {size}")
+    path: list[bytes] = []
+    lo, hi, m, whole = 0, size, size1, True
+    while m != hi - lo:
+        k = _split(hi - lo)
+        if m <= k:
+            path.append(mth(lo + k, hi))
+            hi = lo + k
+        else:
+            path.append(mth(lo, lo + k))
+            lo, m, whole = lo + k, m - k, False
+    if not whole:
+        path.append(mth(lo, hi))
+    path.reverse()
+    return path
 
 
 def _check_hash(value: bytes, what: str) -> None:

@@ -1,18 +1,15 @@
-"""Audit sinks until the tamper-evident log exists: one JSON line per event on a logger, or a list.
+"""Audit sinks besides the tamper-evident log: one JSON line per event on a logger, or a list.
 
-Events hold identifiers, decisions and reasons only (no keys, no prompts), so a log line is safe."""
+Events hold identifiers, decisions, reasons and digests only (no keys, no prompts), so a log line
+is safe; the line is the record's canonical JSON (audit/codec.py) without its sequence number."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Mapping
-from dataclasses import fields
 
+from garrison.audit import codec
 from garrison.core.events import AuditEvent
-
-_FIELDS = tuple(f.name for f in fields(AuditEvent))
 
 
 class LoggingAuditSink:
@@ -22,11 +19,8 @@ class LoggingAuditSink:
         self._log = logger or logging.getLogger("garrison.audit")
 
     def record(self, event: AuditEvent) -> None:
-        if self._log.isEnabledFor(logging.INFO):  # fields read as they are: asdict() deep-copies
-            line = json.dumps(
-                {f: getattr(event, f) for f in _FIELDS}, default=_plain, sort_keys=True, ensure_ascii=False
-            )
-            self._log.info("%s", line)
+        if self._log.isEnabledFor(logging.INFO):
+            self._log.info("%s", codec.encode(event))
 
 
 class MemoryAuditSink:
@@ -39,11 +33,3 @@ class MemoryAuditSink:
     def record(self, event: AuditEvent) -> None:
         with self._lock:
             self.events.append(event)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, (set, frozenset)):
-        return sorted(str(v) for v in value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    return str(value)

@@ -14,6 +14,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Column, Table
 
 from garrison.core.errors import GarrisonError
+from garrison.core.types import Principal
+from garrison.service.audit import AuditService
 from garrison.service.container import Services
 
 console = Console()
@@ -22,6 +24,8 @@ err_console = Console(stderr=True)
 
 class Backend(Protocol):
     def open(self, data_dir: Path | None, *, create: bool = False) -> Services: ...
+
+    def audit(self, data_dir: Path | None) -> tuple[AuditService, Principal]: ...
 
     def serve(self, **overrides: object) -> None: ...
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from garrison.cli import admin, documents
+from garrison.cli import admin, audit, documents
 from garrison.cli.common import (
     Backend,
     DataDir,
@@ -69,6 +69,13 @@ def make_cli(backend: Backend) -> typer.Typer:
         )
         operator = result.operator
         console.print(f"operator organisation: [bold]{operator.id}[/] ({operator.nation or 'no nation set'})")
+        pub = services.setup.audit_public_key
+        if pub is not None and pub.exists():
+            console.print(
+                f"audit log signed by [bold]{pub.read_text(encoding='utf-8').strip()}[/] (give inspectors {pub})",
+                soft_wrap=True,
+                highlight=False,
+            )
         if result.admin_key:
             console.print("\n[bold yellow]Admin API key (shown once; only its hash is stored):[/]")
             console.print(result.admin_key, highlight=False, soft_wrap=True)
@@ -290,6 +297,7 @@ def make_cli(backend: Backend) -> typer.Typer:
 
     admin.register(app, backend)
     documents.register(app, backend)
+    audit.register(app, backend)
     return app
 
 

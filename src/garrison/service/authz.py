@@ -1,7 +1,9 @@
 """Every decision of the service layer: ``decide`` from the policy, then an audit event.
 
 Use-cases call :meth:`Authoriser.require` (refusal -> 403 with the reasons) or, to filter what a
-caller may see, :meth:`Authoriser.allows`. Both write the audit event, allowed or refused."""
+caller may see, :meth:`Authoriser.allows`. Both write an :class:`AccessEvent`, allowed or refused,
+unless the use-case writes its own typed event for the whole operation (``audited=False``: model
+calls, searches), which then carries the decision."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Mapping
 
 from garrison.core.clock import Clock
 from garrison.core.errors import PermissionDenied
-from garrison.core.events import AuditEvent, AuditSink
+from garrison.core.events import AccessEvent, AuditEvent, AuditSink, current_scope
 from garrison.core.types import Principal
 from garrison.security.policy import Action, Decision, Resource, decide
 
@@ -31,9 +33,15 @@ class Authoriser:
         resource: Resource,
         operation: str,
         details: Mapping[str, object] | None = None,
+        *,
+        audited: bool = True,
+        quiet: bool = False,
     ) -> Decision:
+        """``audited=False``: the caller records the whole operation; ``quiet``: only a refusal is
+        recorded here (the operation's own event follows when it goes ahead)."""
         decision = decide(principal, action, resource)
-        self.record(principal, action, resource, operation, decision, details)
+        if audited and not (quiet and decision.allowed):
+            self.record(principal, action, resource, operation, decision, details)
         return decision
 
     def require(
@@ -43,11 +51,20 @@ class Authoriser:
         resource: Resource,
         operation: str,
         details: Mapping[str, object] | None = None,
-    ) -> None:
-        decision = self.allows(principal, action, resource, operation, details)
+        *,
+        audited: bool = True,
+        quiet: bool = False,
+    ) -> Decision:
+        decision = self.allows(principal, action, resource, operation, details, audited=audited, quiet=quiet)
+        return self.enforce(decision, operation)
+
+    @staticmethod
+    def enforce(decision: Decision, operation: str) -> Decision:
+        """Raise the 403 of a refusal (with its reasons); return an allowed decision."""
         if not decision.allowed:
             code = "model_not_eligible" if decision.rule == "eligibility" else "permission_denied"
             raise PermissionDenied(f"{operation} refused: {'; '.join(decision.reasons)}", code=code)
+        return decision
 
     def record(
         self,
@@ -59,7 +76,7 @@ class Authoriser:
         details: Mapping[str, object] | None = None,
     ) -> None:
         self.audit.record(
-            AuditEvent(
+            AccessEvent(
                 at=self._clock.now(),
                 action=action.value,
                 operation=operation,
@@ -68,6 +85,19 @@ class Authoriser:
                 resource=f"{resource.kind}:{resource.id or '*'}",
                 allowed=decision.allowed,
                 reasons=decision.reasons,
+                request_id=request_id(),
                 details=dict(details or {}),
             )
         )
+
+    def emit(self, event: AuditEvent) -> None:
+        """A use-case's own typed event (built with :meth:`now` and :func:`request_id`)."""
+        self.audit.record(event)
+
+    def now(self) -> float:
+        return self._clock.now()
+
+
+def request_id() -> str | None:
+    scope = current_scope()
+    return scope.request_id if scope is not None else None

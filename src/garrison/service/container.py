@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from garrison.core.types import Principal
+from garrison.service.audit import AuditService
 from garrison.service.demo import DemoService
 from garrison.service.documents import DocumentService
 from garrison.service.identity import IdentityService
@@ -28,3 +29,4 @@ class Services:
     documents: DocumentService
     demo: DemoService
     ingestion: IngestionQueue
+    audit: AuditService

@@ -27,6 +27,7 @@ from garrison.core.documents import (
     context_text,
 )
 from garrison.core.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
+from garrison.core.events import SearchEvent
 from garrison.core.markings import Marking
 from garrison.core.types import CONSOLE, Principal
 from garrison.retrieval import fusion, rerank
@@ -35,7 +36,7 @@ from garrison.retrieval.extract import extract
 from garrison.retrieval.text import tokens
 from garrison.security import markings
 from garrison.security.policy import Action, Decision, Resource
-from garrison.service.authz import Authoriser
+from garrison.service.authz import Authoriser, request_id
 from garrison.service.library import Library
 from garrison.service.marking_pass import Hints, read_markings
 from garrison.store.documents import DocumentRepository
@@ -289,7 +290,7 @@ class DocumentService:
             raise InvalidRequest("k must be between 1 and 100", param="k")
         found = [self.collection(p, name) for name in dict.fromkeys(collections)]
         for c in found:
-            self._authz.require(p, Action.DOCUMENT_READ, _coll(c), "document.search")
+            self._authz.require(p, Action.DOCUMENT_READ, _coll(c), "document.search", quiet=True)
         by_id = {c.id: c for c in found}
         org = found[0].organisation
 
@@ -319,17 +320,22 @@ class DocumentService:
                 Hit(stored.id, doc.id, doc.collection_id, doc.title, stored.headings, stored.page, stored.marking,
                     stored.text, f.score, scores, doc.filename)
             )  # fmt: skip
-        self._authz.record(
-            p,
-            Action.DOCUMENT_READ,
-            Resource("collection", ",".join(by_id), org),
-            "document.search",
-            _allowed(len(hits)),
-            {
-                "query_sha256": hashlib.sha256(query.encode()).hexdigest(),
-                "chunks": [h.chunk_id for h in hits],
-                "markings": sorted({str(h.marking) for h in hits}),
-            },
+        self._authz.emit(
+            SearchEvent(
+                at=self._authz.now(),
+                actor=p.actor,
+                organisation=p.organisation,
+                action=Action.DOCUMENT_READ.value,
+                operation="document.search",
+                resource=f"collection:{','.join(by_id)}",
+                allowed=True,
+                reasons=_allowed(len(hits)).reasons,
+                request_id=request_id(),
+                collections=tuple(by_id),
+                query_sha256=hashlib.sha256(query.encode()).hexdigest(),
+                chunks=tuple(h.chunk_id for h in hits),
+                markings=tuple(sorted({str(h.marking) for h in hits})),
+            )
         )
         return hits
 

@@ -30,10 +30,11 @@ from garrison.core.types import (
 )
 from garrison.engines.base import Engine
 from garrison.security.policy import Action, Decision, Resource
-from garrison.service import answers
+from garrison.service import answers, calls
 from garrison.service.admission import Admission
 from garrison.service.auth import Authenticator
-from garrison.service.authz import Authoriser
+from garrison.service.authz import Authoriser, request_id
+from garrison.service.calls import Call
 from garrison.service.documents import DocumentService, SearchOptions
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
@@ -113,21 +114,26 @@ class Gateway:
         self._authorise(principal, Action.MODEL_LIST, name, "model.read")
         return record
 
-    def _authorise(self, principal: Principal, action: Action, name: str, operation: str) -> None:
+    def _authorise(
+        self, principal: Principal, action: Action, name: str, operation: str, *, audited: bool = True
+    ) -> Decision:
         resource = Resource("model", name, eligibility=self._models.eligibility(name))
-        self._authz.require(principal, action, resource, operation)
+        return self._authz.require(principal, action, resource, operation, audited=audited)
 
     def _enter(
-        self, principal: Principal, name: str, capability: Capability, endpoint: str
+        self, principal: Principal, name: str, capability: Capability, endpoint: str, call: Call
     ) -> tuple[ModelRecord, Engine]:
-        """Resolve, authorise, admit: every refusal is counted under the model it concerned."""
+        """Resolve, authorise, admit: every refusal is counted under the model it concerned (and
+        recorded by the call's own audit event, which carries the decision)."""
         label = UNKNOWN_MODEL
         try:
             record, engine = self._pool.get(name)
-            label = record.name
+            label = call.model = record.name
             if capability not in engine.capabilities:
                 raise InvalidRequest(f"The model '{name}' does not support {capability.value}", param="model")
-            self._authorise(principal, Action.MODEL_USE, name, endpoint)
+            resource = Resource("model", name, eligibility=self._models.eligibility(name))
+            call.decision = self._authz.allows(principal, Action.MODEL_USE, resource, endpoint, audited=False)
+            self._authz.enforce(call.decision, endpoint)
             self.admission.admit(principal)
         except GarrisonError as exc:
             if exc.status == 503:
@@ -147,18 +153,37 @@ class Gateway:
         self.metrics.tokens.labels(model=model, kind="prompt").inc(usage.prompt_tokens)
         self.metrics.tokens.labels(model=model, kind="completion").inc(usage.completion_tokens)
 
+    def _audit(self, principal: Principal, call: Call) -> None:
+        self._authz.emit(call.event(principal, request_id()))
+
+    def _call(self, operation: str, model: str, digest: str, *, stream: bool = False) -> Call:
+        return Call(operation, model, digest, self._authz.now(), stream=stream)
+
     # -- use-cases ------------------------------------------------------------------------------
     async def chat(self, principal: Principal, request: ChatRequest) -> Generation:
+        call = self._call("chat", request.model, calls.chat_digest(request))
+        call.collections = _collections(request)
+        try:
+            result = await self._chat(principal, request, call)
+        except BaseException as exc:
+            call.ended(exc)
+            raise
+        finally:
+            self._audit(principal, call)
+        return result
+
+    async def _chat(self, principal: Principal, request: ChatRequest, call: Call) -> Generation:
         endpoint = "chat"
         started = time.perf_counter()
-        record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint)
+        record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint, call)
         try:
             hits: list[Hit] | None = None
             if request.retrieval is not None:
-                request, hits = await self._ground(principal, request, engine.context_length)
+                request, hits = await self._ground(principal, request, engine.context_length, call)
                 if not hits:
                     result = self._no_sources(request)
                     self._done(principal, endpoint, record.name, started, result.usage)
+                    call.completed(result.text, result.usage, result.grounding)
                     return result
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
@@ -174,10 +199,13 @@ class Gateway:
             grounding = self._grounding(request, hits, cited, attributed=attributed)
             result = replace(result, text=text, grounding=grounding)
         self._done(principal, endpoint, record.name, started, result.usage)
+        call.completed(result.text, result.usage, result.grounding)
         return result
 
     # -- answers from documents -----------------------------------------------------------------
-    async def _ground(self, principal: Principal, request: ChatRequest, context: int) -> tuple[ChatRequest, list[Hit]]:
+    async def _ground(
+        self, principal: Principal, request: ChatRequest, context: int, call: Call
+    ) -> tuple[ChatRequest, list[Hit]]:
         """Search the collections as the caller, keep what is relevant and fits, put it in the prompt."""
         retrieval = request.retrieval
         assert retrieval is not None
@@ -192,6 +220,7 @@ class Gateway:
         answer_room = request.sampling.max_tokens or 512
         budget = max(0, (context - answer_room) * 3 - self.limits.prompt_chars(request))
         hits = answers.fit(answers.relevant(found, self.min_similarity), budget)
+        call.sources = tuple(hits)
         if not hits:
             return request, []
         return replace(request, messages=answers.grounded_messages(request.messages, hits)), hits
@@ -213,9 +242,9 @@ class Gateway:
         return Generation(answers.no_sources_text(collections), "stop", Usage(), answers.grounding([], [], collections))
 
     async def _grounded_stream(
-        self, principal: Principal, request: ChatRequest, engine: Engine
+        self, principal: Principal, request: ChatRequest, engine: Engine, call: Call
     ) -> AsyncIterator[Delta]:
-        request, hits = await self._ground(principal, request, engine.context_length)
+        request, hits = await self._ground(principal, request, engine.context_length, call)
         if not hits:
             result = self._no_sources(request)
             yield Delta(result.text, "stop", result.usage, grounding=result.grounding)
@@ -248,80 +277,126 @@ class Gateway:
 
     def prepare_chat_stream(self, principal: Principal, request: ChatRequest) -> AsyncIterator[Delta]:
         """Check everything that can be checked before the first byte; return the delta stream."""
-        record, engine = self._enter(principal, request.model, Capability.STREAM, "chat")
-        if request.retrieval is not None:  # searched when the stream is first pulled, before the 200
-            return self._metered(principal, "chat", record.name, self._grounded_stream(principal, request, engine))
+        call = self._call("chat", request.model, calls.chat_digest(request), stream=True)
+        call.collections = _collections(request)
         try:
-            self.limits.check_chat(request, engine.context_length)
-        except GarrisonError as exc:
-            self._count_error("chat", record.name, exc)
+            record, engine = self._enter(principal, request.model, Capability.STREAM, "chat", call)
+            if request.retrieval is not None:  # searched when the stream is first pulled, before the 200
+                grounded = self._grounded_stream(principal, request, engine, call)
+                return self._metered(principal, "chat", record.name, grounded, call)
+            try:
+                self.limits.check_chat(request, engine.context_length)
+            except GarrisonError as exc:
+                self._count_error("chat", record.name, exc)
+                raise
+        except BaseException as exc:
+            call.ended(exc)
+            self._audit(principal, call)
             raise
-        return self._metered(principal, "chat", record.name, engine.stream_chat(request))
+        return self._metered(principal, "chat", record.name, engine.stream_chat(request), call)
 
     async def complete(self, principal: Principal, request: CompletionRequest) -> Generation:
         endpoint = "completions"
         started = time.perf_counter()
-        record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint)
+        call = self._call(endpoint, request.model, calls.completion_digest(request))
         try:
-            self.limits.check_completion(request, engine.context_length)
-            result = await engine.complete(request)
-        except GarrisonError as exc:
-            self._count_error(endpoint, record.name, exc)
+            record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
+            try:
+                self.limits.check_completion(request, engine.context_length)
+                result = await engine.complete(request)
+            except GarrisonError as exc:
+                self._count_error(endpoint, record.name, exc)
+                raise
+            self._done(principal, endpoint, record.name, started, result.usage)
+            call.completed(result.text, result.usage)
+        except BaseException as exc:
+            call.ended(exc)
             raise
-        self._done(principal, endpoint, record.name, started, result.usage)
+        finally:
+            self._audit(principal, call)
         return result
 
     def prepare_completion_stream(self, principal: Principal, request: CompletionRequest) -> AsyncIterator[Delta]:
-        record, engine = self._enter(principal, request.model, Capability.STREAM, "completions")
+        call = self._call("completions", request.model, calls.completion_digest(request), stream=True)
         try:
-            self.limits.check_completion(request, engine.context_length)
-        except GarrisonError as exc:
-            self._count_error("completions", record.name, exc)
+            record, engine = self._enter(principal, request.model, Capability.STREAM, "completions", call)
+            try:
+                self.limits.check_completion(request, engine.context_length)
+            except GarrisonError as exc:
+                self._count_error("completions", record.name, exc)
+                raise
+        except BaseException as exc:
+            call.ended(exc)
+            self._audit(principal, call)
             raise
-        return self._metered(principal, "completions", record.name, engine.stream_complete(request))
+        return self._metered(principal, "completions", record.name, engine.stream_complete(request), call)
 
     async def embed(self, principal: Principal, request: EmbeddingRequest) -> Embeddings:
         endpoint = "embeddings"
         started = time.perf_counter()
-        record, engine = self._enter(principal, request.model, Capability.EMBEDDINGS, endpoint)
+        call = self._call(endpoint, request.model, calls.embedding_digest(request))
         try:
-            self.limits.check_embedding(request)
-            result = await engine.embed(request)
-        except GarrisonError as exc:
-            self._count_error(endpoint, record.name, exc)
+            record, engine = self._enter(principal, request.model, Capability.EMBEDDINGS, endpoint, call)
+            try:
+                self.limits.check_embedding(request)
+                result = await engine.embed(request)
+            except GarrisonError as exc:
+                self._count_error(endpoint, record.name, exc)
+                raise
+            self._done(principal, endpoint, record.name, started, result.usage)
+            call.completed(None, result.usage)
+        except BaseException as exc:
+            call.ended(exc)
             raise
-        self._done(principal, endpoint, record.name, started, result.usage)
+        finally:
+            self._audit(principal, call)
         return result
 
     async def _metered(
-        self, principal: Principal, endpoint: str, model: str, stream: AsyncIterator[Delta]
+        self, principal: Principal, endpoint: str, model: str, stream: AsyncIterator[Delta], call: Call
     ) -> AsyncIterator[Delta]:
         started = time.perf_counter()
         pieces = 0
         usage = Usage()
+        said: list[str] = []
+        grounding = None
         try:
             async for delta in stream:
                 if delta.text:
                     if pieces == 0:
                         self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
                     pieces += delta.pieces
+                    said.append(delta.text)
                 if delta.usage is not None:
                     usage = delta.usage
+                if delta.grounding is not None:
+                    grounding = delta.grounding
                 yield delta
         except GarrisonError as exc:
             self._count_error(endpoint, model, exc)
+            call.ended(exc)
+            self._audit(principal, call)
             raise
-        except (GeneratorExit, asyncio.CancelledError):
+        except (GeneratorExit, asyncio.CancelledError) as exc:
             # the client went away: count it (nginx's 499) with the tokens it did receive
             self.metrics.requests.labels(endpoint=endpoint, model=model, status=CLIENT_CLOSED).inc()
             self.metrics.tokens.labels(model=model, kind="completion").inc(pieces)
             self.admission.charge(principal, model, Usage(usage.prompt_tokens, pieces))
+            call.completed("".join(said), Usage(usage.prompt_tokens, pieces), grounding)
+            call.ended(exc)
+            self._audit(principal, call)
+            raise
+        except BaseException as exc:
+            call.ended(exc)
+            self._audit(principal, call)
             raise
         finally:
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
                 await aclose()
         self._done(principal, endpoint, model, started, usage)
+        call.completed("".join(said), usage, grounding)
+        self._audit(principal, call)
 
 
 def _merge(a: Delta, b: Delta) -> Delta:

@@ -36,7 +36,10 @@ class SetupService:
         identity: IdentityService,
         keys: KeyService,
         console: Principal,
+        *,
+        audit_public_key: Path | None = None,
     ) -> None:
+        self.audit_public_key = audit_public_key
         self._data_dir = data_dir
         self._schema_version = schema_version
         self._models = models
