@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,17 +81,6 @@ def audit_router(services: Services, caller: Any) -> APIRouter:
     audit = services.audit
 
     def query(
-        since: str | None, until: str | None, actor: str | None, action: str | None, decision: str | None,
-        kind: str | None, after: int, limit: int | None,
-    ) -> RecordQuery:  # fmt: skip
-        return RecordQuery(
-            parse_time(since, "since"), parse_time(until, "until"), actor, action, parse_decision(decision), kind,
-            after, limit,
-        )  # fmt: skip
-
-    @router.get("/v1/audit/records")
-    def records(
-        who: Principal = caller,
         since: str | None = None,
         until: str | None = None,
         actor: str | None = None,
@@ -98,29 +88,30 @@ def audit_router(services: Services, caller: Any) -> APIRouter:
         decision: str | None = None,
         kind: str | None = None,
         after: int = Query(0, ge=0),
-        limit: int = Query(100, ge=1, le=1000),
+    ) -> RecordQuery:
+        """The filters both routes take (time: seconds since 1970 or ISO 8601)."""
+        return RecordQuery(
+            parse_time(since, "since"), parse_time(until, "until"), actor, action, parse_decision(decision), kind,
+            after, None,
+        )  # fmt: skip
+
+    Filters = Depends(query)
+
+    @router.get("/v1/audit/records")
+    def records(
+        who: Principal = caller, q: RecordQuery = Filters, limit: int = Query(100, ge=1, le=1000)
     ) -> dict[str, Any]:
-        q = query(since, until, actor, action, decision, kind, after, limit)
-        rows = audit.records(who, q)
+        rows = audit.records(who, replace(q, limit=limit))
         return {
             "object": "list",
             "data": [json.loads(body) for _, body in rows],
             "has_more": len(rows) == limit,
-            "last_seq": rows[-1][0] if rows else after,
+            "last_seq": rows[-1][0] if rows else q.after,
         }
 
     @router.get("/v1/audit/export")
-    def export(
-        who: Principal = caller,
-        since: str | None = None,
-        until: str | None = None,
-        actor: str | None = None,
-        action: str | None = None,
-        decision: str | None = None,
-        kind: str | None = None,
-        after: int = Query(0, ge=0),
-    ) -> StreamingResponse:
-        lines = audit.export(who, query(since, until, actor, action, decision, kind, after, None))
+    def export(who: Principal = caller, q: RecordQuery = Filters) -> StreamingResponse:
+        lines = audit.export(who, q)
         first = next(lines, None)  # decided (and refused) before the 200
 
         def body() -> Iterator[bytes]:

@@ -61,17 +61,17 @@ class AuditService:
         self._store = store
         self._verifier = verifier
         self._log = log
-        self._authorisers: list[Authoriser] = []
+        self._bound: Authoriser | None = None
 
     def bind(self, authz: Authoriser) -> None:
         """The policy and sink (built after the log: the sink is the log)."""
-        self._authorisers = [authz]
+        self._bound = authz
 
     @property
     def _authz(self) -> Authoriser:
-        if not self._authorisers:
+        if self._bound is None:
             raise RuntimeError("AuditService used before bind()")
-        return self._authorisers[0]
+        return self._bound
 
     def system(self, operation: str, details: dict[str, object]) -> None:
         """The server started or stopped."""
