@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from garrison.api.app import create_app
 from garrison.audit.keys import PUBLIC_FILE, ensure_key, load_key
 from garrison.audit.log import AuditLog
+from garrison.audit.note import VerifierKey
 from garrison.audit.sinks import LoggingAuditSink
 from garrison.config import Settings, load_settings
 from garrison.core.clock import Clock, RandomIds, SystemClock
@@ -234,11 +235,7 @@ def open_audit(
     service that reads it. A test may pass another sink; the log file is then only read."""
     store = AuditStore(settings.audit_path)
     if sink is not None:
-        try:
-            verifier = load_key(data_dir).verifier()
-        except ConfigurationError:
-            verifier = None
-        return AuditService(store, verifier), sink
+        return AuditService(store, _verifier(data_dir)), sink
     key = ensure_key(data_dir)[0] if create else load_key(data_dir)
     log_ = AuditLog(store, key, checkpoint_seconds=settings.audit_checkpoint_seconds)
     try:
@@ -258,13 +255,17 @@ def open_audit_reader(settings: Settings) -> AuditService:
     except ConfigurationError as exc:
         log.warning("%s", exc)
         store = AuditStore(settings.audit_path, create=False)
-        try:
-            verifier = load_key(data_dir).verifier()
-        except ConfigurationError:
-            verifier = None
-        service, sink = AuditService(store, verifier), LoggingAuditSink()
+        service, sink = AuditService(store, _verifier(data_dir)), LoggingAuditSink()
     service.bind(Authoriser(sink, SystemClock()))
     return service
+
+
+def _verifier(data_dir: Path) -> VerifierKey | None:
+    """The log's public key, when there is a readable signing key."""
+    try:
+        return load_key(data_dir).verifier()
+    except ConfigurationError:
+        return None
 
 
 def embedder_of(pool: ModelPool, models: ModelService, name: str) -> Callable[[], Embedder]:

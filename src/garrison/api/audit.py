@@ -18,7 +18,7 @@ from garrison.core.clock import IdGenerator
 from garrison.core.errors import GarrisonError
 from garrison.core.events import RequestScope, close_scope, open_scope
 from garrison.core.types import Principal
-from garrison.service.audit import RecordQuery, parse_decision, parse_time
+from garrison.service.audit import RecordQuery
 from garrison.service.container import Services
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -90,10 +90,7 @@ def audit_router(services: Services, caller: Any) -> APIRouter:
         after: int = Query(0, ge=0),
     ) -> RecordQuery:
         """The filters both routes take (time: seconds since 1970 or ISO 8601)."""
-        return RecordQuery(
-            parse_time(since, "since"), parse_time(until, "until"), actor, action, parse_decision(decision), kind,
-            after, None,
-        )  # fmt: skip
+        return RecordQuery.parse(since, until, actor, action, decision, kind, after)
 
     Filters = Depends(query)
 

@@ -1,7 +1,7 @@
 """The audit log's Ed25519 signing key on disk, in Go's note key formats.
 
 ``audit.key`` holds ``PRIVATE+KEY+<name>+<hash>+<key>``, readable by its owner only, written
-atomically and never world-readable, even briefly; a key file others can read is refused, as ssh
+atomically and never world-readable, even briefly (store/files.py); a key file others can read is refused, as ssh
 refuses one. ``audit.pub`` holds the verifier key ``<name>+<hash>+<key>`` that inspectors are
 given (and that Go's ``note.NewVerifier`` reads). The name is the log's origin line in every
 checkpoint: ``garrison/<host>/<8 hex>``, unique to the deployment.
@@ -9,7 +9,6 @@ checkpoint: ``garrison/<host>/<8 hex>``, unique to the deployment.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import socket
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from garrison.audit.note import NoteError, SigningKey, VerifierKey
 from garrison.core.errors import ConfigurationError
+from garrison.store.files import write_private
 
 KEY_FILE = "audit.key"
 PUBLIC_FILE = "audit.pub"
@@ -34,8 +34,8 @@ def ensure_key(data_dir: Path, name: str | None = None) -> tuple[SigningKey, boo
     if path.exists():
         return load_key(data_dir), False
     key = SigningKey.generate(name or default_name())
-    _write(path, key.to_text() + "\n", 0o600)
-    _write(data_dir / PUBLIC_FILE, key.verifier().to_text() + "\n", 0o644)
+    write_private(path, key.to_text() + "\n")
+    write_private(data_dir / PUBLIC_FILE, key.verifier().to_text() + "\n", 0o644)
     return key, True
 
 
@@ -58,18 +58,3 @@ def load_verifier(text: str, source: str) -> VerifierKey:
         return VerifierKey.from_text(text.strip())
     except NoteError as exc:
         raise ConfigurationError(f"{source} is not a verifier key (name+hash+key): {exc}") from exc
-
-
-def _write(path: Path, text: str, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

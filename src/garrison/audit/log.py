@@ -83,7 +83,6 @@ class AuditLog:
         self._closing = False
         self._thread: threading.Thread | None = None
         self._edge = Edge()
-        self._cp_size = 0
         self._cp_at = 0.0
         self.appended = 0  # records this process wrote
         self.commits = 0  # transactions it took
@@ -102,7 +101,7 @@ class AuditLog:
                     cp = self._open(latest.note)
                     self._check_extends(cp, size, self._edge.root(), node)
                     self._check_tail(conn, cp.size, size, node)
-                    self._cp_size, self._cp_at = cp.size, latest.signed_at
+                    self._cp_at = latest.signed_at
                 elif latest is None:
                     self._check_tail(conn, 0, size, node)
                     self._cp_at = self._clock()
@@ -235,7 +234,7 @@ class AuditLog:
                     self._check_extends(self._open(latest.note), size, new_root, node)
                 cp = Checkpoint(self.key.name, size, new_root, now)
                 AuditStore.add_checkpoint(conn, size, now, sign_checkpoint(cp, self.key))
-            self._cp_size, self._cp_at = size, now
+            self._cp_at = now
         except (KeyError, NoteError, ProofError) as exc:
             self._cp_at = now
             log.critical("audit: NOT signing a checkpoint: %s. Run `garrison audit verify`.", exc)

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from garrison.cli.common import Backend, DataDir, console, fail, friendly_errors, when
-from garrison.service.audit import RecordQuery, check_bundle, parse_decision, parse_time
+from garrison.service.audit import RecordQuery, check_bundle
 
 Since = Annotated[str | None, typer.Option(help="From this time: seconds since 1970 or ISO 8601 (UTC by default).")]
 Until = Annotated[str | None, typer.Option(help="Before this time (same forms as --since).")]
@@ -32,8 +32,7 @@ def register(app: typer.Typer, backend: Backend) -> None:
 
     def query(since: str | None, until: str | None, actor: str | None, action: str | None, decision: str | None,
               kind: str | None, limit: int | None) -> RecordQuery:  # fmt: skip
-        return RecordQuery(parse_time(since, "--since"), parse_time(until, "--until"), actor, action,
-                           parse_decision(decision), kind, 0, limit)  # fmt: skip
+        return RecordQuery.parse(since, until, actor, action, decision, kind, 0, limit, flag="--")
 
     @audit_app.command()
     def verify(

@@ -15,13 +15,13 @@ import base64
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from garrison.audit import log as audit_log
 from garrison.audit.log import AuditLog
 from garrison.audit.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
-from garrison.audit.note import NoteError, VerifierKey, open_checkpoint
+from garrison.audit.note import Checkpoint, NoteError, VerifierKey, open_checkpoint
 from garrison.audit.verify import Report, verify
 from garrison.core.errors import InvalidRequest, NotFound
 from garrison.core.events import SystemEvent
@@ -45,6 +45,15 @@ class RecordQuery:
     kind: str | None = None
     after: int = 0  # records after this sequence number (paging)
     limit: int | None = 100
+
+    @classmethod
+    def parse(
+        cls, since: str | None, until: str | None, actor: str | None, action: str | None, decision: str | None,
+        kind: str | None, after: int = 0, limit: int | None = None, *, flag: str = "",
+    ) -> RecordQuery:  # fmt: skip
+        """From the words of a request or a command line (``flag``: "--" names the options)."""
+        return cls(parse_time(since, f"{flag}since"), parse_time(until, f"{flag}until"), actor, action,
+                   parse_decision(decision), kind, after, limit)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +134,7 @@ class AuditService:
         org = self._scope(p, "audit.export", _plain(q))
         after = q.after
         while True:
-            page = RecordQuery(q.since, q.until, q.actor, q.action, q.allowed, q.kind, after, MAX_PAGE)
+            page = replace(q, after=after, limit=MAX_PAGE)
             with self._store.reading() as conn:
                 rows = list(AuditStore.select(conn, self._filter(page, org)))
             for _, body in rows:
@@ -274,7 +283,7 @@ def parse_decision(text: str | None) -> bool | None:
     raise InvalidRequest(f"decision is 'allowed' or 'refused', not {text!r}", param="decision")
 
 
-def _agrees(size: int, root: bytes, trusted: Sequence[Any]) -> None:
+def _agrees(size: int, root: bytes, trusted: Sequence[Checkpoint]) -> None:
     for cp in trusted:
         if cp.size == size and cp.root != root:
             raise ValueError(f"the checkpoint of size {size} disagrees with the one you trust: the log was forked")
@@ -285,8 +294,4 @@ def _b64(h: bytes) -> str:
 
 
 def _plain(q: RecordQuery) -> dict[str, object]:
-    return {k: v for k, v in vars_of(q).items() if v is not None and k != "limit"}
-
-
-def vars_of(q: RecordQuery) -> dict[str, object]:
-    return {f: getattr(q, f) for f in q.__slots__}
+    return {k: v for k, v in asdict(q).items() if v is not None and k != "limit"}

@@ -37,6 +37,7 @@ class Authenticator:
             return self._authenticate(bearer)
         except AuthenticationFailed as exc:
             if self._authz is not None:
+                credential = _credential(bearer)
                 self._authz.emit(
                     AuthenticationEvent(
                         at=self._authz.now(),
@@ -44,11 +45,11 @@ class Authenticator:
                         organisation=None,
                         action="authenticate",
                         operation="authenticate",
-                        resource=f"credential:{_credential(bearer)}",
+                        resource=f"credential:{credential}",
                         allowed=False,
                         reasons=(str(exc),),
                         request_id=request_id(),
-                        credential=_credential(bearer),
+                        credential=credential,
                         code=exc.code,
                     )
                 )

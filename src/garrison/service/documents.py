@@ -35,7 +35,7 @@ from garrison.retrieval.chunker import ChunkSizes, chunk
 from garrison.retrieval.extract import extract
 from garrison.retrieval.text import tokens
 from garrison.security import markings
-from garrison.security.policy import Action, Decision, Resource
+from garrison.security.policy import Action, Resource
 from garrison.service.authz import Authoriser, request_id
 from garrison.service.library import Library
 from garrison.service.marking_pass import Hints, read_markings
@@ -329,7 +329,7 @@ class DocumentService:
                 operation="document.search",
                 resource=f"collection:{','.join(by_id)}",
                 allowed=True,
-                reasons=_allowed(len(hits)).reasons,
+                reasons=(f"{len(hits)} readable chunk(s) returned",),
                 request_id=request_id(),
                 collections=tuple(by_id),
                 query_sha256=hashlib.sha256(query.encode()).hexdigest(),
@@ -364,7 +364,3 @@ def _coll(c: Collection) -> Resource:
 
 def _doc(c: Collection, d: Document) -> Resource:
     return Resource("document", d.id, c.organisation, marking=d.marking)
-
-
-def _allowed(n: int) -> Decision:
-    return Decision(True, (f"{n} readable chunk(s) returned",))

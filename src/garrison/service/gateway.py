@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from garrison.core.documents import Grounding, Hit
@@ -114,11 +115,11 @@ class Gateway:
         self._authorise(principal, Action.MODEL_LIST, name, "model.read")
         return record
 
-    def _authorise(
-        self, principal: Principal, action: Action, name: str, operation: str, *, audited: bool = True
-    ) -> Decision:
-        resource = Resource("model", name, eligibility=self._models.eligibility(name))
-        return self._authz.require(principal, action, resource, operation, audited=audited)
+    def _model(self, name: str) -> Resource:
+        return Resource("model", name, eligibility=self._models.eligibility(name))
+
+    def _authorise(self, principal: Principal, action: Action, name: str, operation: str) -> None:
+        self._authz.require(principal, action, self._model(name), operation)
 
     def _enter(
         self, principal: Principal, name: str, capability: Capability, endpoint: str, call: Call
@@ -131,8 +132,7 @@ class Gateway:
             label = call.model = record.name
             if capability not in engine.capabilities:
                 raise InvalidRequest(f"The model '{name}' does not support {capability.value}", param="model")
-            resource = Resource("model", name, eligibility=self._models.eligibility(name))
-            call.decision = self._authz.allows(principal, Action.MODEL_USE, resource, endpoint, audited=False)
+            call.decision = self._authz.allows(principal, Action.MODEL_USE, self._model(name), endpoint, audited=False)
             self._authz.enforce(call.decision, endpoint)
             self.admission.admit(principal)
         except GarrisonError as exc:
@@ -153,8 +153,18 @@ class Gateway:
         self.metrics.tokens.labels(model=model, kind="prompt").inc(usage.prompt_tokens)
         self.metrics.tokens.labels(model=model, kind="completion").inc(usage.completion_tokens)
 
-    def _audit(self, principal: Principal, call: Call) -> None:
-        self._authz.emit(call.event(principal, request_id()))
+    @contextmanager
+    def _recorded(self, principal: Principal, call: Call, *, only_failure: bool = False) -> Iterator[None]:
+        """Write the call's one audit event when the block ends, however it ends (``only_failure``:
+        when it raises; a stream that goes ahead records itself when it ends)."""
+        try:
+            yield
+        except BaseException as exc:
+            call.ended(exc)
+            self._authz.emit(call.event(principal, request_id()))
+            raise
+        if not only_failure:
+            self._authz.emit(call.event(principal, request_id()))
 
     def _call(self, operation: str, model: str, digest: str, *, stream: bool = False) -> Call:
         return Call(operation, model, digest, self._authz.now(), stream=stream)
@@ -163,14 +173,8 @@ class Gateway:
     async def chat(self, principal: Principal, request: ChatRequest) -> Generation:
         call = self._call("chat", request.model, calls.chat_digest(request))
         call.collections = _collections(request)
-        try:
-            result = await self._chat(principal, request, call)
-        except BaseException as exc:
-            call.ended(exc)
-            raise
-        finally:
-            self._audit(principal, call)
-        return result
+        with self._recorded(principal, call):
+            return await self._chat(principal, request, call)
 
     async def _chat(self, principal: Principal, request: ChatRequest, call: Call) -> Generation:
         endpoint = "chat"
@@ -279,7 +283,7 @@ class Gateway:
         """Check everything that can be checked before the first byte; return the delta stream."""
         call = self._call("chat", request.model, calls.chat_digest(request), stream=True)
         call.collections = _collections(request)
-        try:
+        with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "chat", call)
             if request.retrieval is not None:  # searched when the stream is first pulled, before the 200
                 grounded = self._grounded_stream(principal, request, engine, call)
@@ -289,17 +293,13 @@ class Gateway:
             except GarrisonError as exc:
                 self._count_error("chat", record.name, exc)
                 raise
-        except BaseException as exc:
-            call.ended(exc)
-            self._audit(principal, call)
-            raise
         return self._metered(principal, "chat", record.name, engine.stream_chat(request), call)
 
     async def complete(self, principal: Principal, request: CompletionRequest) -> Generation:
         endpoint = "completions"
         started = time.perf_counter()
         call = self._call(endpoint, request.model, calls.completion_digest(request))
-        try:
+        with self._recorded(principal, call):
             record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
             try:
                 self.limits.check_completion(request, engine.context_length)
@@ -309,33 +309,24 @@ class Gateway:
                 raise
             self._done(principal, endpoint, record.name, started, result.usage)
             call.completed(result.text, result.usage)
-        except BaseException as exc:
-            call.ended(exc)
-            raise
-        finally:
-            self._audit(principal, call)
         return result
 
     def prepare_completion_stream(self, principal: Principal, request: CompletionRequest) -> AsyncIterator[Delta]:
         call = self._call("completions", request.model, calls.completion_digest(request), stream=True)
-        try:
+        with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "completions", call)
             try:
                 self.limits.check_completion(request, engine.context_length)
             except GarrisonError as exc:
                 self._count_error("completions", record.name, exc)
                 raise
-        except BaseException as exc:
-            call.ended(exc)
-            self._audit(principal, call)
-            raise
         return self._metered(principal, "completions", record.name, engine.stream_complete(request), call)
 
     async def embed(self, principal: Principal, request: EmbeddingRequest) -> Embeddings:
         endpoint = "embeddings"
         started = time.perf_counter()
         call = self._call(endpoint, request.model, calls.embedding_digest(request))
-        try:
+        with self._recorded(principal, call):
             record, engine = self._enter(principal, request.model, Capability.EMBEDDINGS, endpoint, call)
             try:
                 self.limits.check_embedding(request)
@@ -345,11 +336,6 @@ class Gateway:
                 raise
             self._done(principal, endpoint, record.name, started, result.usage)
             call.completed(None, result.usage)
-        except BaseException as exc:
-            call.ended(exc)
-            raise
-        finally:
-            self._audit(principal, call)
         return result
 
     async def _metered(
@@ -360,43 +346,35 @@ class Gateway:
         usage = Usage()
         said: list[str] = []
         grounding = None
-        try:
-            async for delta in stream:
-                if delta.text:
-                    if pieces == 0:
-                        self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
-                    pieces += delta.pieces
-                    said.append(delta.text)
-                if delta.usage is not None:
-                    usage = delta.usage
-                if delta.grounding is not None:
-                    grounding = delta.grounding
-                yield delta
-        except GarrisonError as exc:
-            self._count_error(endpoint, model, exc)
-            call.ended(exc)
-            self._audit(principal, call)
-            raise
-        except (GeneratorExit, asyncio.CancelledError) as exc:
-            # the client went away: count it (nginx's 499) with the tokens it did receive
-            self.metrics.requests.labels(endpoint=endpoint, model=model, status=CLIENT_CLOSED).inc()
-            self.metrics.tokens.labels(model=model, kind="completion").inc(pieces)
-            self.admission.charge(principal, model, Usage(usage.prompt_tokens, pieces))
-            call.completed("".join(said), Usage(usage.prompt_tokens, pieces), grounding)
-            call.ended(exc)
-            self._audit(principal, call)
-            raise
-        except BaseException as exc:
-            call.ended(exc)
-            self._audit(principal, call)
-            raise
-        finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
-        self._done(principal, endpoint, model, started, usage)
-        call.completed("".join(said), usage, grounding)
-        self._audit(principal, call)
+        with self._recorded(principal, call):
+            try:
+                async for delta in stream:
+                    if delta.text:
+                        if pieces == 0:
+                            self.metrics.ttft.labels(model=model).observe(time.perf_counter() - started)
+                        pieces += delta.pieces
+                        said.append(delta.text)
+                    if delta.usage is not None:
+                        usage = delta.usage
+                    if delta.grounding is not None:
+                        grounding = delta.grounding
+                    yield delta
+            except GarrisonError as exc:
+                self._count_error(endpoint, model, exc)
+                raise
+            except (GeneratorExit, asyncio.CancelledError):
+                # the client went away: count it (nginx's 499) with the tokens it did receive
+                self.metrics.requests.labels(endpoint=endpoint, model=model, status=CLIENT_CLOSED).inc()
+                self.metrics.tokens.labels(model=model, kind="completion").inc(pieces)
+                self.admission.charge(principal, model, Usage(usage.prompt_tokens, pieces))
+                call.completed("".join(said), Usage(usage.prompt_tokens, pieces), grounding)  # then: cancelled
+                raise
+            finally:
+                aclose = getattr(stream, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+            self._done(principal, endpoint, model, started, usage)
+            call.completed("".join(said), usage, grounding)
 
 
 def _merge(a: Delta, b: Delta) -> Delta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from garrison.core.types import ModelRecord, Organisation, Principal
 from garrison.service.identity import IdentityService
 from garrison.service.keys import KeyService
 from garrison.service.models import ModelService
+from garrison.store.files import write_private
 
 ADMIN_KEY_FILE = "admin.key"
 ADMIN_USER = "admin"
@@ -67,7 +67,7 @@ class SetupService:
             admin = self._identity.ensure_user(self._console, ADMIN_USER, organisation=operator.id, role="admin")
             created = self._keys.create(self._console, admin.id, "bootstrap admin")
             admin_key = created.key
-            _write_secret(self.admin_key_file, created.key + "\n")
+            write_private(self.admin_key_file, created.key + "\n")
         return InitResult(
             data_dir=self._data_dir,
             schema_version=self._schema_version,
@@ -76,18 +76,3 @@ class SetupService:
             admin_key=admin_key,
             admin_key_file=self.admin_key_file,
         )
-
-
-def _write_secret(path: Path, text: str) -> None:
-    """Write a file only its owner can read, atomically (never world-readable, even briefly)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
