@@ -595,6 +595,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=200, help="latency: uncounted requests per endpoint")
     parser.add_argument("--skip-retrieval", action="store_true", help="leave out scripts/bench_retrieval.py")
     parser.add_argument("--skip-audit", action="store_true", help="leave out scripts/bench_audit.py")
+    parser.add_argument("--skip-privacy", action="store_true", help="leave out scripts/bench_privacy.py")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -625,7 +626,12 @@ def main() -> int:
     notes += sanity_notes(direct, http, args.max_tokens)
 
     text, ok = report(args, facts, direct, lean, http, floor, authed, notes, time.monotonic() - started)
-    for skip, name in ((args.skip_retrieval, "bench_retrieval"), (args.skip_audit, "bench_audit")):
+    sections = (
+        (args.skip_retrieval, "bench_retrieval"),
+        (args.skip_audit, "bench_audit"),
+        (args.skip_privacy, "bench_privacy"),
+    )
+    for skip, name in sections:
         if not skip:  # a sibling script, not a package: loaded from its path
             spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
             assert spec is not None and spec.loader is not None

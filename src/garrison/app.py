@@ -30,6 +30,9 @@ from garrison.engines.e5 import E5Engine
 from garrison.engines.fake import FakeEngine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
+from garrison.privacy.detector import Detector, PatternScanner
+from garrison.privacy.vault import KEY_FILE as VAULT_KEY_FILE
+from garrison.privacy.vault import Vault, ensure_vault_key, load_vault_key
 from garrison.security import egress
 from garrison.security.oidc import ClaimMap, OidcVerifier
 from garrison.security.quotas import RateLimiter
@@ -49,6 +52,7 @@ from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
 from garrison.service.pool import EngineFactory, ModelPool
+from garrison.service.privacy import PrivacyService, RedactingSink, Redactor
 from garrison.service.setup import SetupService
 from garrison.service.usage import UsageService
 from garrison.store.audit import AuditStore
@@ -57,6 +61,7 @@ from garrison.store.documents import DocumentRepository
 from garrison.store.identity import IdentityRepository
 from garrison.store.keys import KeyRepository
 from garrison.store.models import ModelRepository
+from garrison.store.privacy import PrivacyRepository
 from garrison.store.usage import UsageRepository
 
 log = logging.getLogger("garrison")
@@ -158,6 +163,33 @@ def single_threaded_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+_DETECTORS: dict[tuple[tuple[str, ...], str], Detector] = {}
+_DETECTORS_LOCK = threading.Lock()
+
+
+def shared_detector(languages: tuple[str, ...], default: str) -> Detector:
+    """One detector per process and configuration, built when first needed: its language models
+    (spaCy pipelines, lingua) take seconds to load and a few hundred MB, and hold no state."""
+    with _DETECTORS_LOCK:
+        found = _DETECTORS.get((languages, default))
+        if found is None:
+            found = _DETECTORS[(languages, default)] = Detector(languages, default_language=default)
+        return found
+
+
+def vault_key(data_dir: Path, repo: PrivacyRepository) -> bytes:
+    """The vault key; made on first use, but never remade over keys it sealed (that would lose them)."""
+    path = data_dir / VAULT_KEY_FILE
+    if path.exists():
+        return load_vault_key(path)
+    if repo.key_count() > 0:
+        raise ConfigurationError(
+            f"the vault key {path} is missing, and the vault holds data keys sealed with it: restore it from a "
+            "backup (without it no pseudonym can be restored)"
+        )
+    return ensure_vault_key(data_dir)
+
+
 def build(
     settings: Settings,
     *,
@@ -175,7 +207,8 @@ def build(
     version = db.migrate()
     clock = clock or SystemClock()
     audit_service, audit = open_audit(settings, data_dir, create=create, sink=audit)
-    authz = Authoriser(audit, clock)
+    redactor = Redactor(PatternScanner(settings.privacy_default_language))
+    authz = Authoriser(RedactingSink(audit, redactor.event), clock)
     audit_service.bind(authz)
     identity = IdentityService(IdentityRepository(db), authz, clock)
     keys = KeyService(KeyRepository(db), identity, authz, clock)
@@ -187,6 +220,14 @@ def build(
     admission = Admission(
         quota_defaults(settings), RateLimiter(clock), usage_repo, clock, flush_seconds=settings.usage_flush_seconds
     )
+    privacy_repo = PrivacyRepository(db)
+    languages = tuple(settings.privacy_languages)
+    privacy = PrivacyService(
+        lambda: shared_detector(languages, settings.privacy_default_language),
+        Vault(privacy_repo, vault_key(data_dir, privacy_repo), clock),
+        privacy_repo,
+        authz,
+    )
     documents = DocumentService(
         DocumentRepository(db),
         Library(DocumentRepository(db), embedder_of(pool, models, settings.embedding_model)),
@@ -194,6 +235,7 @@ def build(
         clock,
         RandomIds(),
         max_bytes=settings.max_document_bytes,
+        pseudonymise=privacy.pseudonymise_document,
     )
     services = Services(
         keys=keys,
@@ -207,6 +249,7 @@ def build(
         demo=DemoService(identity, keys, documents, data_dir, local, DEMO_CORPUS),
         ingestion=IngestionQueue(documents, clock, RandomIds()),
         audit=audit_service,
+        privacy=privacy,
     )
     limits = Limits(
         max_messages=settings.max_messages,
@@ -223,6 +266,7 @@ def build(
         limits,
         metrics,
         documents,
+        privacy=privacy,
         min_similarity=settings.retrieval_min_similarity,
     )
     return Runtime(settings, db, services, pool, gateway, metrics, policy, audit)
@@ -305,6 +349,10 @@ def prepare(runtime: Runtime) -> None:
     if not chat:  # the embedding model alone answers nothing
         reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no chat model is registered"
         raise ConfigurationError(f"no model could be served: {reasons}")
+    # the language models of the privacy detector: a missing one stops the start, naming its package
+    runtime.services.privacy.warm()
+    purged = runtime.services.privacy.purge(runtime.settings.privacy_vault_days)
+    log.info("privacy detector ready; %d expired pseudonym table(s) forgotten", purged)
 
 
 def _warm(runtime: Runtime) -> None:
@@ -370,15 +418,37 @@ def serve(settings: Settings) -> None:
 def asgi_from_env() -> FastAPI:
     """``uvicorn --factory garrison.app:asgi_from_env`` entry point."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.privacy_default_language)
     return create_asgi(build(settings))
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, language: str = "en") -> None:
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact_logs(Redactor(PatternScanner(language)))
+
+
+def redact_logs(redactor: Redactor) -> None:
+    """Every log record's message, from any library, redacted as it is made (before any handler)."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "garrison_redacts", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return record
+        redacted = redactor.text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return record
+
+    factory.garrison_redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class CliBackend:
@@ -397,7 +467,7 @@ class CliBackend:
 
     def serve(self, **overrides: object) -> None:
         settings = load_settings(**overrides)
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.privacy_default_language)
         serve(settings)
 
     def install_guard(self) -> None:

@@ -95,12 +95,25 @@ class Settings(BaseSettings):
         description="How often the audit log signs a checkpoint when it has grown (and always on shutdown): "
         "records after the latest checkpoint are vouched for by nothing but the file until then.",
     )
+    privacy_languages: list[str] = Field(
+        ["en", "fr", "it", "de"],
+        description="Languages personal data is detected in (a comma-separated list of en, fr, it, de); each "
+        "text's language is detected among them.",
+    )
+    privacy_default_language: str = Field(
+        "en", description="The language of texts too short to tell, and of the patterns that redact logs."
+    )
+    privacy_vault_days: float = Field(
+        90.0,
+        gt=0,
+        description="Days a pseudonym table is kept after its last use; then its pseudonyms can no longer be restored.",
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
 
-    @field_validator("egress_allow", "serve_models", mode="before")
+    @field_validator("egress_allow", "serve_models", "privacy_languages", mode="before")
     @classmethod
     def _split(cls, v: object) -> object:
         if isinstance(v, str):

@@ -18,6 +18,7 @@ from garrison.api.admin import admin_router
 from garrison.api.audit import AuditScope, audit_router
 from garrison.api.bodylimit import BodyLimit
 from garrison.api.documents import documents_router, grounding_dict
+from garrison.api.privacy import privacy_dict, privacy_router
 from garrison.api.schemas import ChatBody, CompletionBody, EmbeddingBody
 from garrison.api.sse import StreamShape, render
 from garrison.core.clock import Clock, IdGenerator
@@ -106,6 +107,7 @@ def create_app(
     app.include_router(admin_router(services, Caller))
     app.include_router(documents_router(services, Caller))
     app.include_router(audit_router(services, Caller))
+    app.include_router(privacy_router(services, Caller))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -151,11 +153,14 @@ def create_app(
                 "choices": [choice],
                 "usage": usage,
             }
-            if result.grounding is not None:
-                out["garrison"] = grounding_dict(result.grounding)
+            extra: dict[str, Any] = grounding_dict(result.grounding) if result.grounding is not None else {}
+            if result.privacy is not None:
+                extra["privacy"] = privacy_dict(result.privacy)
+            if extra:
+                out["garrison"] = extra
             return out
         choice = {"index": 0, "text": result.text, "logprobs": None, "finish_reason": result.finish_reason}
-        return {
+        completion: dict[str, Any] = {
             "id": ids.new("cmpl"),
             "object": "text_completion",
             "created": int(clock.now()),
@@ -164,6 +169,9 @@ def create_app(
             "choices": [choice],
             "usage": usage,
         }
+        if result.privacy is not None:
+            completion["garrison"] = {"privacy": privacy_dict(result.privacy)}
+        return completion
 
     async def _stream(shape: StreamShape, stream: AsyncIterator[Delta]) -> StreamingResponse:
         # Pull the first delta here so that a failure before any token (context too long, engine
@@ -183,7 +191,13 @@ def create_app(
         if body.stream:
             stream = gateway.prepare_chat_stream(who, request)
             shape = StreamShape(
-                ids.new("chatcmpl"), int(clock.now()), request.model, True, body.include_usage, grounding_dict
+                ids.new("chatcmpl"),
+                int(clock.now()),
+                request.model,
+                True,
+                body.include_usage,
+                grounding_dict,
+                privacy_dict,
             )
             return await _stream(shape, stream)
         return _finished("chat", request.model, await gateway.chat(who, request))
@@ -193,7 +207,9 @@ def create_app(
         request = body.to_request()
         if body.stream:
             stream = gateway.prepare_completion_stream(who, request)
-            shape = StreamShape(ids.new("cmpl"), int(clock.now()), request.model, False, body.include_usage)
+            shape = StreamShape(
+                ids.new("cmpl"), int(clock.now()), request.model, False, body.include_usage, None, privacy_dict
+            )
             return await _stream(shape, stream)
         return _finished("completion", request.model, await gateway.complete(who, request))
 

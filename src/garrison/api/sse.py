@@ -11,6 +11,7 @@ from typing import Any
 from garrison.api.errors import sse_error
 from garrison.core.documents import Grounding
 from garrison.core.errors import GarrisonError
+from garrison.core.privacy import PrivacyNote
 from garrison.core.types import Delta, Usage
 
 DONE = "data: [DONE]\n\n"
@@ -39,6 +40,7 @@ class StreamShape:
     chat: bool
     include_usage: bool
     render_grounding: Callable[[Grounding], dict[str, Any]] | None = None
+    render_privacy: Callable[[PrivacyNote], dict[str, Any]] | None = None
 
     @functools.cached_property
     def _frame(self) -> tuple[str, str]:
@@ -76,18 +78,24 @@ class StreamShape:
             out["usage"] = None
         return out
 
-    def grounding_chunk(self, grounding: Grounding) -> dict[str, Any]:
-        """The last chunk before [DONE] of an answer from documents: citations and marking."""
+    def grounding_chunk(self, grounding: Grounding | None, privacy: PrivacyNote | None = None) -> dict[str, Any]:
+        """The last chunk before [DONE] of an answer from documents (citations and marking) or
+        from a pseudonymised prompt (what was replaced, the table that restores it)."""
         out: dict[str, Any] = {
             "id": self.id,
-            "object": "chat.completion.chunk",
+            "object": "chat.completion.chunk" if self.chat else "text_completion",
             "created": self.created,
             "model": self.model,
             "system_fingerprint": None,
             "choices": [],
         }
-        if self.render_grounding is not None:
-            out["garrison"] = self.render_grounding(grounding)
+        extra: dict[str, Any] = {}
+        if grounding is not None and self.render_grounding is not None:
+            extra = self.render_grounding(grounding)
+        if privacy is not None and self.render_privacy is not None:
+            extra["privacy"] = self.render_privacy(privacy)
+        if extra:
+            out["garrison"] = extra
         return out
 
     def usage_chunk(self, usage: Usage) -> dict[str, Any]:
@@ -108,16 +116,19 @@ async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[De
     usage = Usage()
     finish: str | None = None
     grounding: Grounding | None = None
+    privacy: PrivacyNote | None = None
     if shape.chat:
         yield event(shape.chunk("", None, role=True))
 
     def frames(delta: Delta) -> list[str]:
-        nonlocal usage, finish, grounding
+        nonlocal usage, finish, grounding, privacy
         out = []
         if delta.usage is not None:
             usage = delta.usage
         if delta.grounding is not None:
             grounding = delta.grounding
+        if delta.privacy is not None:
+            privacy = delta.privacy
         if delta.text:
             out.append(shape.content_event(delta.text))
         if delta.finish_reason is not None:
@@ -142,6 +153,6 @@ async def render(shape: StreamShape, first: Delta | None, rest: AsyncIterator[De
     yield event(shape.chunk(None if shape.chat else "", finish or "stop"))
     if shape.include_usage:
         yield event(shape.usage_chunk(usage))
-    if grounding is not None:
-        yield event(shape.grounding_chunk(grounding))
+    if grounding is not None or privacy is not None:
+        yield event(shape.grounding_chunk(grounding, privacy))
     yield DONE

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from garrison.cli import admin, audit, documents
+from garrison.cli import admin, audit, documents, privacy
 from garrison.cli.common import (
     Backend,
     DataDir,
@@ -298,6 +298,7 @@ def make_cli(backend: Backend) -> typer.Typer:
     admin.register(app, backend)
     documents.register(app, backend)
     audit.register(app, backend)
+    privacy.register(app, backend)
     return app
 
 

@@ -68,7 +68,11 @@ class ModelCallEvent(AuditEvent):
     away mid-stream). ``prompt_sha256`` is the SHA-256 of the request's messages, prompt or inputs
     as received (docs/audit.md gives the exact bytes); ``answer_sha256`` of the text delivered.
     ``sources`` are the chunks put into the prompt with their markings; ``answer_marking`` is the
-    derivative marking of the cited sources and ``context_marking`` that of everything given."""
+    derivative marking of the cited sources and ``context_marking`` that of everything given.
+    ``personal_data`` counts the values pseudonymised before the model saw them (by type),
+    ``pseudonyms`` names the vault table that restores them and ``restored`` says whether the
+    answer was re-identified for the caller; ``prompt_text`` and ``answer_text`` are kept only
+    when the organisation's privacy policy asks (``audit_text``), and only pseudonymised."""
 
     KIND: ClassVar[str] = "model.call"
     model: str
@@ -85,6 +89,11 @@ class ModelCallEvent(AuditEvent):
     answer_marking: str | None = None
     context_marking: str | None = None
     duration_ms: float = 0.0
+    personal_data: Mapping[str, int] = field(default_factory=dict)
+    pseudonyms: str | None = None
+    restored: bool = False
+    prompt_text: str | None = None
+    answer_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

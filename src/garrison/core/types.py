@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from garrison.core.documents import Grounding, Retrieval
 from garrison.core.markings import Level
+from garrison.core.privacy import PrivacyNote
 
 Role = Literal["system", "user", "assistant", "tool", "developer"]
 
@@ -93,6 +94,7 @@ class Generation:
     finish_reason: FinishReason
     usage: Usage
     grounding: Grounding | None = None  # sources and marking of an answer from documents
+    privacy: PrivacyNote | None = None  # what was pseudonymised before the model saw the prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class Delta:
     usage: Usage | None = None
     pieces: int = 1  # engine chunks (one token each) merged into ``text`` when the consumer lagged
     grounding: Grounding | None = None  # on the last step of an answer from documents
+    privacy: PrivacyNote | None = None  # on the last step, when the prompt was pseudonymised
 
 
 @dataclass(frozen=True, slots=True)

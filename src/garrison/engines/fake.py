@@ -28,7 +28,8 @@ def _tokens(text: str) -> list[str]:
 
 
 class FakeEngine:
-    """Echoes the last user message word by word (``echo: ...``), one token per word."""
+    """Echoes the last user message word by word (``echo: ...``), one token per word; keeps every
+    request it received (``received``), so tests see exactly what reached the model."""
 
     def __init__(self, name: str = "fake", *, context_length: int = 4096, dim: int = 16, delay: float = 0.0) -> None:
         self.name = name
@@ -38,6 +39,7 @@ class FakeEngine:
         self.delay = delay
         self._active = 0
         self.closed = False
+        self.received: list[ChatRequest | CompletionRequest] = []  # every request, as the engine got it
 
     def active_requests(self) -> int:
         return self._active
@@ -82,15 +84,19 @@ class FakeEngine:
             self._active -= 1
 
     async def chat(self, request: ChatRequest) -> Generation:
+        self.received.append(request)
         return await self._generate(self._chat_prompt(request), request.sampling.max_tokens)
 
     def stream_chat(self, request: ChatRequest) -> AsyncIterator[Delta]:
+        self.received.append(request)
         return self._stream(self._chat_prompt(request), request.sampling.max_tokens)
 
     async def complete(self, request: CompletionRequest) -> Generation:
+        self.received.append(request)
         return await self._generate(request.prompt, request.sampling.max_tokens)
 
     def stream_complete(self, request: CompletionRequest) -> AsyncIterator[Delta]:
+        self.received.append(request)
         return self._stream(request.prompt, request.sampling.max_tokens)
 
     async def embed(self, request: EmbeddingRequest) -> Embeddings:

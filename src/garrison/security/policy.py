@@ -15,7 +15,9 @@ The rules, in order (the first that refuses wins):
 4. nobody sets their own clearance, and a security officer grants at most what they hold;
 5. a marked resource needs clearance, nationality in its releasability and every caveat (the
    console, which may never read a document, ingests and deletes marked ones without a clearance);
-6. a model needs an eligibility that covers the caller's organisation.
+6. a model needs an eligibility that covers the caller's organisation;
+7. a resource whose organisation names the roles that may act on it (``roles``: who may
+   re-identify pseudonyms) refuses the others.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class Action(StrEnum):
     MARKING_SET = "marking.set"  # change a document's marking
     AUDIT_READ = "audit.read"
     USAGE_READ = "usage.read"
+    PRIVACY_USE = "privacy.use"  # detect and pseudonymise text (the /v1/privacy API)
+    PRIVACY_REIDENTIFY = "privacy.reidentify"  # restore pseudonyms: answers, tables of one's organisation
+    PRIVACY_MANAGE = "privacy.manage"  # an organisation's privacy policy
 
 
 A = Action
@@ -62,12 +67,16 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset({
         A.MODEL_LIST, A.MODEL_USE, A.MODEL_MANAGE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.ORG_MANAGE,
         A.USER_READ, A.USER_MANAGE, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE, A.USAGE_READ,
+        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE,
     }),
     "security_officer": frozenset({
         A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.USER_READ, A.CLEARANCE_SET,
         A.MARKING_SET, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE,
+        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE,
     }),
-    "analyst": frozenset({A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.DOCUMENT_READ, A.DOCUMENT_INGEST}),
+    "analyst": frozenset({
+        A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.PRIVACY_USE, A.PRIVACY_REIDENTIFY,
+    }),
     "auditor": frozenset({A.MODEL_LIST, A.KEY_OWN, A.ORG_READ, A.USER_READ, A.AUDIT_READ, A.USAGE_READ}),
     # The local command line: whoever can run it can open the database anyway. It administers
     # everything but never uses a model or reads a document (it holds no clearance).
@@ -92,6 +101,7 @@ class Resource:
     eligibility: Eligibility | None = None  # models
     owner: str | None = None  # keys: the user who holds it
     grant: Marking | None = None  # clearance.set: the clearance and caveats being granted
+    roles: frozenset[str] | None = None  # the roles the owning organisation lets act on it (None: any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +135,7 @@ def decide(principal: Principal, action: Action, resource: Resource) -> Decision
         return _deny(f"unknown role {principal.role!r}", rule="role")
     if action not in allowed_actions:
         return _deny(f"the role {principal.role} may not {action.value}", rule="role")
-    for rule in (_scope, _own_keys, _clearance_grant, _marking, _eligibility):
+    for rule in (_scope, _own_keys, _clearance_grant, _marking, _eligibility, _owner_roles):
         refusal = rule(principal, action, resource)
         if refusal is not None:
             return refusal
@@ -185,6 +195,12 @@ def _marking(p: Principal, action: Action, r: Resource) -> Decision | None:
     if missing:
         reasons.append(f"missing caveat(s) {', '.join(sorted(missing))}")
     return _deny(*reasons, rule="marking") if reasons else None
+
+
+def _owner_roles(p: Principal, action: Action, r: Resource) -> Decision | None:
+    if r.roles is None or p.role == CONSOLE or p.role in r.roles:
+        return None
+    return _deny(f"the organisation's policy does not let a {p.role} {action.value}", rule="owner_roles")
 
 
 def _eligibility(p: Principal, action: Action, r: Resource) -> Decision | None:

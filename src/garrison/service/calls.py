@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from garrison.core.documents import Grounding, Hit
 from garrison.core.errors import GarrisonError
 from garrison.core.events import ModelCallEvent
+from garrison.core.privacy import PrivacyNote
 from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Principal, Usage
 from garrison.security.policy import Action, Decision
 
@@ -64,6 +65,9 @@ class Call:
     collections: tuple[str, ...] = ()
     sources: tuple[Hit, ...] = ()
     grounding: Grounding | None = None
+    privacy: PrivacyNote | None = None
+    prompt_text: str | None = None  # pseudonymised; kept only when the organisation's policy asks
+    answer_text: str | None = None
 
     def completed(self, text: str | None, usage: Usage, grounding: Grounding | None = None) -> None:
         self.outcome = "no_sources" if grounding is not None and grounding.sources == 0 else "completed"
@@ -119,4 +123,9 @@ class Call:
             answer_marking=str(g.marking) if g is not None and g.marking is not None else None,
             context_marking=str(g.context_marking) if g is not None and g.context_marking is not None else None,
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
+            personal_data=dict(self.privacy.entities) if self.privacy is not None else {},
+            pseudonyms=self.privacy.pseudonyms if self.privacy is not None else None,
+            restored=self.privacy.restored if self.privacy is not None else False,
+            prompt_text=self.prompt_text,
+            answer_text=self.answer_text,
         )

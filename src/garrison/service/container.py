@@ -13,6 +13,7 @@ from garrison.service.identity import IdentityService
 from garrison.service.ingestion import IngestionQueue
 from garrison.service.keys import KeyService
 from garrison.service.models import ModelService
+from garrison.service.privacy import PrivacyService
 from garrison.service.setup import SetupService
 from garrison.service.usage import UsageService
 
@@ -30,3 +31,4 @@ class Services:
     demo: DemoService
     ingestion: IngestionQueue
     audit: AuditService
+    privacy: PrivacyService

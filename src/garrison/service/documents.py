@@ -44,6 +44,9 @@ from garrison.store.documents import DocumentRepository
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 Mode = Literal["hybrid", "lexical", "dense"]
 Progress = Callable[[int, int], None]  # (chunks embedded, chunks in the document)
+# (who, organisation, document id, chunk texts) -> the texts pseudonymised, or None: the
+# organisation's privacy policy keeps documents as they are
+Pseudonymise = Callable[[Principal, str, str, list[str]], "list[str] | None"]
 EMBED_BATCH = 4  # ~1.5 s of E5 on 2 cores: a search waits at most that for the embedder
 DEPTH = 100  # how deep each method ranks before fusion
 
@@ -92,7 +95,9 @@ class DocumentService:
         *,
         max_bytes: int = 64 * 1024 * 1024,
         sizes: ChunkSizes | None = None,
+        pseudonymise: Pseudonymise | None = None,
     ) -> None:
+        self._pseudonymise = pseudonymise
         self._repo = repo
         self.library = library
         self._authz = authz
@@ -259,6 +264,10 @@ class DocumentService:
         drafts = [_untitled(d, doc.title) for d in chunk(marked.blocks, floor=marked.marking, sizes=self._sizes)]
         if not drafts:
             raise DocumentError(f"{name}: no text found besides headings and markings", param="file")
+        if self._pseudonymise is not None:
+            texts = self._pseudonymise(p, c.organisation, doc.id, [d.text for d in drafts])
+            if texts is not None:
+                drafts = [replace(d, text=t) for d, t in zip(drafts, texts, strict=True)]
         return Prepared(doc, drafts, marked.warnings)
 
     def store(self, prepared: Prepared, progress: Progress | None = None) -> Ingested:

