@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import re
@@ -82,11 +83,19 @@ class Pseudonyms:
                 for word in value.split():
                     if len(word) >= 3 and word[:1].isupper():
                         words.setdefault(word, entity)
-        for word in sorted(words, key=len, reverse=True):
-            for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
-                if all(m.end() <= a or m.start() >= b for a, b in taken):
-                    taken.append((m.start(), m.end()))
-                    out.append(Span(m.start(), m.end(), words[word], 0.9, "Pseudonyms"))
+        if not words:
+            return out
+        # one pass over the text for every known value, the longest first at each position
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
+        )
+        taken.sort()
+        starts = [a for a, _ in taken]
+        for m in pattern.finditer(text):
+            i = bisect.bisect_right(starts, m.start())
+            if (i > 0 and taken[i - 1][1] > m.start()) or (i < len(taken) and taken[i][0] < m.end()):
+                continue  # inside or across a span already found
+            out.append(Span(m.start(), m.end(), words[m.group()], 0.9, "Pseudonyms"))
         return sorted(out, key=lambda sp: sp.start)
 
     def _same_person(self, name: str) -> str | None:
