@@ -164,7 +164,8 @@ def run(chars: int = 100_000) -> str:
         "request.",
         "",
         f"Loading the detector (two spaCy pipelines, lingua's models for four languages, the gazetteers) took "
-        f"{load_s:.1f} s and raised the resident memory from {before:,.0f} MB to {loaded:,.0f} MB (+{loaded - before:,.0f} MB); the server "
+        f"{load_s:.1f} s and raised the resident memory from {before:,.0f} MB to {loaded:,.0f} MB "
+        f"(+{loaded - before:,.0f} MB); the server "
         "does it once at start-up.",
         "",
         f"_Privacy section took {time.monotonic() - started:.0f} s._",
