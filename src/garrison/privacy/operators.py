@@ -77,7 +77,7 @@ class Pseudonyms:
         out = list(spans)
         words: dict[str, str] = {}
         for placeholder, value in self.values.items():
-            entity = placeholder[1:].rsplit("_", 1)[0]
+            entity = _parse(placeholder)[0]
             words.setdefault(value, entity)
             if entity == "PERSON":
                 for word in value.split():

@@ -52,7 +52,7 @@ class Shield:
     """One model call's pseudonymisation: the table, its id, what was replaced."""
 
     table: Pseudonyms
-    pseudonyms: str | None
+    pseudonyms: str  # the vault table's id
     counts: Counter[str]
     restorer: Restorer | None = None
 
@@ -247,8 +247,8 @@ class PrivacyService:
         if not table.values:
             return out, None  # nothing personal: the call goes on as if the policy were off
         shield = Shield(table, self._vault.new_id(), counts)
-        self._vault.save(p.organisation or NO_ORG, shield.pseudonyms or "", table, p.actor)
-        if policy.answers and self._may_restore(p, shield.pseudonyms or "", policy):
+        self._vault.save(p.organisation or NO_ORG, shield.pseudonyms, table, p.actor)
+        if policy.answers and self._may_restore(p, shield.pseudonyms, policy):
             shield.restorer = Restorer(table)
         return out, shield
 
