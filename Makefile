@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: setup run test test-slow lint bench eval eval-privacy docs clean
+.PHONY: setup run test test-slow lint bench eval eval-privacy eval-guard docs clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ eval: setup  ## retrieval evaluation (BEIR format): nDCG@10, recall@100 per meth
 
 eval-privacy: setup  ## personal-data detection vs Presidio out of the box: P/R/F1 per type; fails under F1 0.85
 	$(BIN)/python scripts/eval_privacy.py --split test --markdown docs/privacy-eval.md
+
+eval-guard: setup  ## guardrails: recall per category and false-positive rate on the held-out split
+	$(BIN)/python scripts/eval_guard.py --split test --markdown docs/guard-eval.md
 
 docs: setup  ## regenerate the settings and CLI references
 	$(BIN)/python scripts/gen_docs.py

@@ -596,6 +596,7 @@ def main() -> int:
     parser.add_argument("--skip-retrieval", action="store_true", help="leave out scripts/bench_retrieval.py")
     parser.add_argument("--skip-audit", action="store_true", help="leave out scripts/bench_audit.py")
     parser.add_argument("--skip-privacy", action="store_true", help="leave out scripts/bench_privacy.py")
+    parser.add_argument("--skip-guard", action="store_true", help="leave out scripts/bench_guard.py")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -630,6 +631,7 @@ def main() -> int:
         (args.skip_retrieval, "bench_retrieval"),
         (args.skip_audit, "bench_audit"),
         (args.skip_privacy, "bench_privacy"),
+        (args.skip_guard, "bench_guard"),
     )
     for skip, name in sections:
         if not skip:  # a sibling script, not a package: loaded from its path

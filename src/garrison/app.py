@@ -44,6 +44,7 @@ from garrison.service.container import Services
 from garrison.service.demo import DemoService
 from garrison.service.documents import DocumentService
 from garrison.service.gateway import Gateway
+from garrison.service.guard import GuardService
 from garrison.service.identity import IdentityService, console
 from garrison.service.ingestion import IngestionQueue
 from garrison.service.keys import KeyService
@@ -58,6 +59,7 @@ from garrison.service.usage import UsageService
 from garrison.store.audit import AuditStore
 from garrison.store.db import Database
 from garrison.store.documents import DocumentRepository
+from garrison.store.guard import GuardRepository
 from garrison.store.identity import IdentityRepository
 from garrison.store.keys import KeyRepository
 from garrison.store.models import ModelRepository
@@ -220,6 +222,7 @@ def build(
     admission = Admission(
         quota_defaults(settings), RateLimiter(clock), usage_repo, clock, flush_seconds=settings.usage_flush_seconds
     )
+    guard = GuardService(GuardRepository(db), authz)
     privacy_repo = PrivacyRepository(db)
     languages = tuple(settings.privacy_languages)
     privacy = PrivacyService(
@@ -236,6 +239,7 @@ def build(
         RandomIds(),
         max_bytes=settings.max_document_bytes,
         pseudonymise=privacy.pseudonymise_document,
+        flag=guard.flag_document,
     )
     services = Services(
         keys=keys,
@@ -250,6 +254,7 @@ def build(
         ingestion=IngestionQueue(documents, clock, RandomIds()),
         audit=audit_service,
         privacy=privacy,
+        guard=guard,
     )
     limits = Limits(
         max_messages=settings.max_messages,
@@ -267,6 +272,8 @@ def build(
         metrics,
         documents,
         privacy=privacy,
+        guard=guard,
+        guard_model=settings.guard_model,
         min_similarity=settings.retrieval_min_similarity,
     )
     return Runtime(settings, db, services, pool, gateway, metrics, policy, audit)
@@ -430,14 +437,20 @@ def configure_logging(level: str, language: str = "en") -> None:
     redact_logs(Redactor(PatternScanner(language)))
 
 
-def redact_logs(redactor: Redactor) -> None:
-    """Every log record's message, from any library, redacted as it is made (before any handler)."""
+UNREDACTED_LOGGERS = frozenset({"garrison.egress"})  # refused destinations: infrastructure, for the security team
+
+
+def redact_logs(redactor: Redactor) -> Callable[..., logging.LogRecord]:
+    """Every log record's message, from any library, redacted as it is made (before any handler);
+    returns the factory it replaced (to put back)."""
     make = logging.getLogRecordFactory()
     if getattr(make, "garrison_redacts", False):
-        return
+        return make
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
         record = make(*args, **kwargs)
+        if record.name in UNREDACTED_LOGGERS:
+            return record
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
@@ -449,6 +462,7 @@ def redact_logs(redactor: Redactor) -> None:
 
     factory.garrison_redacts = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+    return make
 
 
 class CliBackend:

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Days a pseudonym table is kept after its last use; then its pseudonyms can no longer be restored.",
     )
+    guard_model: str | None = Field(
+        None,
+        description="A registered Llama Guard model to classify every prompt beside the built-in guard (its "
+        "licence and Meta's acceptable-use policy are the deployment's to accept); unset: the built-in guard alone.",
+    )
     remote_api_key: str | None = Field(
         None, description="Bearer key sent to remote OpenAI-compatible engines, if they need one."
     )

@@ -128,10 +128,13 @@ def test_redaction_of_audit_events_and_log_records(caplog: pytest.LogCaptureFixt
     assert clean.reasons == ("file names <EMAIL_ADDRESS> and <IBAN_CODE>",)
     assert isinstance(clean, AccessEvent) and clean.actor == event.actor
     assert clean.details == {"filename": "<IBAN_CODE>.pdf", "pages": 3}
-    redact_logs(redactor)
-    with caplog.at_level(logging.INFO, logger="garrison.test"):
-        logging.getLogger("garrison.test").info("card %s declined for %s", "4111 1111 1111 1111", "x@y.org")
-    assert caplog.records[-1].getMessage() == "card <CREDIT_CARD> declined for <EMAIL_ADDRESS>"
+    previous = redact_logs(redactor)
+    try:
+        with caplog.at_level(logging.INFO, logger="garrison.test"):
+            logging.getLogger("garrison.test").info("card %s declined for %s", "4111 1111 1111 1111", "x@y.org")
+        assert caplog.records[-1].getMessage() == "card <CREDIT_CARD> declined for <EMAIL_ADDRESS>"
+    finally:
+        logging.setLogRecordFactory(previous)  # the rest of the suite logs as before
 
 
 def test_policy_changes_are_validated() -> None:

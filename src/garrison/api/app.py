@@ -18,6 +18,7 @@ from garrison.api.admin import admin_router
 from garrison.api.audit import AuditScope, audit_router
 from garrison.api.bodylimit import BodyLimit
 from garrison.api.documents import documents_router, grounding_dict
+from garrison.api.guard import guard_router
 from garrison.api.privacy import privacy_dict, privacy_router
 from garrison.api.schemas import ChatBody, CompletionBody, EmbeddingBody
 from garrison.api.sse import StreamShape, render
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(documents_router(services, Caller))
     app.include_router(audit_router(services, Caller))
     app.include_router(privacy_router(services, Caller))
+    app.include_router(guard_router(services, Caller))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

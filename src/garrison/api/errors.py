@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from garrison.core.errors import GarrisonError, RateLimited
+from garrison.core.errors import ContentBlocked, GarrisonError, RateLimited
 
 log = logging.getLogger("garrison.api")
 
@@ -21,15 +21,22 @@ def error_body(message: str, type_: str, code: str | None, param: str | None = N
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
+def _body(exc: GarrisonError) -> dict[str, Any]:
+    body = error_body(exc.message, exc.type, exc.code, exc.param)
+    if isinstance(exc, ContentBlocked):
+        body["error"]["category"] = exc.category  # which acceptable-use category refused it
+    return body
+
+
 def error_response(exc: GarrisonError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
-    return JSONResponse(error_body(exc.message, exc.type, exc.code, exc.param), status_code=exc.status, headers=headers)
+    return JSONResponse(_body(exc), status_code=exc.status, headers=headers)
 
 
 def sse_error(exc: GarrisonError) -> str:
-    return "data: " + json.dumps(error_body(exc.message, exc.type, exc.code, exc.param)) + "\n\n"
+    return "data: " + json.dumps(_body(exc)) + "\n\n"
 
 
 def _loc(loc: tuple[Any, ...]) -> str | None:

@@ -41,6 +41,16 @@ class PermissionDenied(GarrisonError):
     code = "permission_denied"
 
 
+class ContentBlocked(PermissionDenied):
+    """A guard's verdict refused the text: ``category`` says why (S9, injection, surveillance...)."""
+
+    code = "content_policy_violation"
+
+    def __init__(self, message: str, *, category: str, param: str | None = None) -> None:
+        super().__init__(message, param=param)
+        self.category = category
+
+
 class NotFound(GarrisonError):
     status = 404
     type = "invalid_request_error"

@@ -94,6 +94,7 @@ class ModelCallEvent(AuditEvent):
     restored: bool = False
     prompt_text: str | None = None
     answer_text: str | None = None
+    withheld: tuple[int, ...] = ()  # chunks found but kept out of the prompt by the guard (injection)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,7 +116,26 @@ class SystemEvent(AuditEvent):
     details: Mapping[str, object] = field(default_factory=dict)
 
 
-EVENT_KINDS: tuple[type[AuditEvent], ...] = (AccessEvent, SearchEvent, ModelCallEvent, AuthenticationEvent, SystemEvent)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GuardEvent(AuditEvent):
+    """A guard's verdict that was not a plain allow: ``stage`` is ``input`` (the prompt),
+    ``output`` (the answer, as it grew), ``source`` (a retrieved chunk, withheld from the prompt)
+    or ``ingestion`` (a chunk flagged for review); ``category`` the acceptable-use category,
+    ``verdict`` what the organisation's policy made of it (block, warn), ``score`` and ``guard``
+    (builtin, or the Llama Guard model) what found it. ``allowed`` is false for a block."""
+
+    KIND: ClassVar[str] = "guard"
+    stage: str
+    category: str
+    verdict: str
+    score: float = 0.0
+    guard: str = ""
+    chunk: str | None = None  # source and ingestion: which chunk
+
+
+EVENT_KINDS: tuple[type[AuditEvent], ...] = (
+    AccessEvent, SearchEvent, ModelCallEvent, AuthenticationEvent, SystemEvent, GuardEvent,
+)  # fmt: skip
 
 
 class AuditSink(Protocol):

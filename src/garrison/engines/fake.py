@@ -40,6 +40,7 @@ class FakeEngine:
         self._active = 0
         self.closed = False
         self.received: list[ChatRequest | CompletionRequest] = []  # every request, as the engine got it
+        self.reply: str | None = None  # when set, the answer to every request instead of the echo
 
     def active_requests(self) -> int:
         return self._active
@@ -51,7 +52,7 @@ class FakeEngine:
                 f"request ({prompt_tokens} tokens) exceeds the available context size ({self.context_length} tokens)",
                 param="messages",
             )
-        words = ["echo:", *_tokens(prompt)]
+        words = self.reply.split(" ") if self.reply is not None else ["echo:", *_tokens(prompt)]
         limit = max_tokens if max_tokens is not None else len(words)
         finish = "length" if limit < len(words) else "stop"
         return words[:limit], prompt_tokens, finish

@@ -60,6 +60,8 @@ class Action(StrEnum):
     PRIVACY_USE = "privacy.use"  # detect and pseudonymise text (the /v1/privacy API)
     PRIVACY_REIDENTIFY = "privacy.reidentify"  # restore pseudonyms: answers, tables of one's organisation
     PRIVACY_MANAGE = "privacy.manage"  # an organisation's privacy policy
+    GUARD_MANAGE = "guard.manage"  # an organisation's acceptable-use (guard) policy
+    GUARD_REVIEW = "guard.review"  # chunks flagged at ingestion: list, withhold or release
 
 
 A = Action
@@ -67,12 +69,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset({
         A.MODEL_LIST, A.MODEL_USE, A.MODEL_MANAGE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.ORG_MANAGE,
         A.USER_READ, A.USER_MANAGE, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE, A.USAGE_READ,
-        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE,
+        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE, A.GUARD_MANAGE, A.GUARD_REVIEW,
     }),
     "security_officer": frozenset({
         A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.KEY_MANAGE, A.ORG_READ, A.USER_READ, A.CLEARANCE_SET,
         A.MARKING_SET, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.DOCUMENT_DELETE,
-        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE,
+        A.PRIVACY_USE, A.PRIVACY_REIDENTIFY, A.PRIVACY_MANAGE, A.GUARD_MANAGE, A.GUARD_REVIEW,
     }),
     "analyst": frozenset({
         A.MODEL_LIST, A.MODEL_USE, A.KEY_OWN, A.DOCUMENT_READ, A.DOCUMENT_INGEST, A.PRIVACY_USE, A.PRIVACY_REIDENTIFY,

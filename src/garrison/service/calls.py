@@ -66,6 +66,7 @@ class Call:
     sources: tuple[Hit, ...] = ()
     grounding: Grounding | None = None
     privacy: PrivacyNote | None = None
+    withheld: tuple[int, ...] = ()  # chunks the guard kept out of the prompt
     prompt_text: str | None = None  # pseudonymised; kept only when the organisation's policy asks
     answer_text: str | None = None
 
@@ -128,4 +129,5 @@ class Call:
             restored=self.privacy.restored if self.privacy is not None else False,
             prompt_text=self.prompt_text,
             answer_text=self.answer_text,
+            withheld=self.withheld,
         )

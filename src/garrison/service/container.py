@@ -9,6 +9,7 @@ from garrison.core.types import Principal
 from garrison.service.audit import AuditService
 from garrison.service.demo import DemoService
 from garrison.service.documents import DocumentService
+from garrison.service.guard import GuardService
 from garrison.service.identity import IdentityService
 from garrison.service.ingestion import IngestionQueue
 from garrison.service.keys import KeyService
@@ -32,3 +33,4 @@ class Services:
     ingestion: IngestionQueue
     audit: AuditService
     privacy: PrivacyService
+    guard: GuardService

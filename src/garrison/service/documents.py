@@ -47,6 +47,8 @@ Progress = Callable[[int, int], None]  # (chunks embedded, chunks in the documen
 # (who, organisation, document id, chunk texts) -> the texts pseudonymised, or None: the
 # organisation's privacy policy keeps documents as they are
 Pseudonymise = Callable[[Principal, str, str, list[str]], "list[str] | None"]
+# (who ingested it, organisation, document id, (chunk id, text) pairs) -> chunks flagged for review
+Flag = Callable[[str, str, str, list[tuple[int, str]]], int]
 EMBED_BATCH = 4  # ~1.5 s of E5 on 2 cores: a search waits at most that for the embedder
 DEPTH = 100  # how deep each method ranks before fusion
 
@@ -96,8 +98,10 @@ class DocumentService:
         max_bytes: int = 64 * 1024 * 1024,
         sizes: ChunkSizes | None = None,
         pseudonymise: Pseudonymise | None = None,
+        flag: Flag | None = None,
     ) -> None:
         self._pseudonymise = pseudonymise
+        self._flag = flag
         self._repo = repo
         self.library = library
         self._authz = authz
@@ -283,8 +287,18 @@ class DocumentService:
             vectors.append(embedder.embed_passages(texts[start : start + EMBED_BATCH]))
             if progress is not None:
                 progress(min(start + EMBED_BATCH, len(texts)), len(texts))
-        self._repo.add_document(doc, prepared.drafts, np.vstack(vectors))
-        return Ingested(self._repo.document(doc.id), created=True, warnings=prepared.warnings)
+        ids = self._repo.add_document(doc, prepared.drafts, np.vstack(vectors))
+        warnings = list(prepared.warnings)
+        if self._flag is not None:
+            organisation = self._repo.organisation_of(doc.collection_id)
+            chunks = [(i, d.text) for i, d in zip(ids, prepared.drafts, strict=True)]
+            flagged = self._flag(doc.ingested_by, organisation, doc.id, chunks)
+            if flagged:
+                warnings.append(
+                    f"{flagged} chunk(s) carry instructions aimed at a model: flagged for review, and withheld "
+                    "from answers"
+                )
+        return Ingested(self._repo.document(doc.id), created=True, warnings=warnings)
 
     # -- search --------------------------------------------------------------------------------
     def search(

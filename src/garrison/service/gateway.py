@@ -26,6 +26,7 @@ from garrison.core.types import (
     EmbeddingRequest,
     Embeddings,
     Generation,
+    Message,
     ModelRecord,
     Principal,
     Usage,
@@ -38,6 +39,7 @@ from garrison.service.auth import Authenticator
 from garrison.service.authz import Authoriser, request_id
 from garrison.service.calls import Call
 from garrison.service.documents import DocumentService, SearchOptions
+from garrison.service.guard import WITHHELD_NOTE, GuardService, OutputWatch
 from garrison.service.limits import Limits
 from garrison.service.metrics import Metrics
 from garrison.service.models import ModelService
@@ -68,10 +70,14 @@ class Gateway:
         documents: DocumentService | None = None,
         *,
         privacy: PrivacyService | None = None,
+        guard: GuardService | None = None,
+        guard_model: str | None = None,
         min_similarity: float = 0.0,
     ) -> None:
+        self._guard_model = guard_model
         self._documents = documents
         self._privacy = privacy
+        self._guard = guard
         self.min_similarity = min_similarity
         self._authn = authn
         self._authz = authz
@@ -173,6 +179,21 @@ class Gateway:
     def _call(self, operation: str, model: str, digest: str, *, stream: bool = False) -> Call:
         return Call(operation, model, digest, self._authz.now(), stream=stream)
 
+    # -- guards ---------------------------------------------------------------------------------
+    def _check_input(self, principal: Principal, messages: tuple[Message, ...]) -> None:
+        if self._guard is not None:
+            self._guard.check_input(principal, messages)
+
+    async def _check_with_model(self, principal: Principal, messages: tuple[Message, ...]) -> None:
+        """The registered guard model (Llama Guard), when the deployment names one."""
+        if self._guard is None or self._guard_model is None:
+            return
+        _, engine = self._pool.get(self._guard_model)
+        await self._guard.check_with_model(principal, messages, engine.chat, self._guard_model)
+
+    def _watch(self, principal: Principal) -> OutputWatch | None:
+        return self._guard.watch(principal) if self._guard is not None else None
+
     # -- personal data --------------------------------------------------------------------------
     def _pseudonymises(self, principal: Principal) -> bool:
         return self._privacy is not None and self._privacy.policy(principal.organisation).prompts
@@ -218,17 +239,22 @@ class Gateway:
         started = time.perf_counter()
         record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint, call)
         try:
+            self._check_input(principal, request.messages)
+            await self._check_with_model(principal, request.messages)
             hits: list[Hit] | None = None
             if request.retrieval is not None:
                 request, hits = await self._ground(principal, request, engine.context_length, call)
                 if not hits:
-                    result = self._no_sources(request)
+                    result = self._no_sources(request, bool(call.withheld))
                     self._done(principal, endpoint, record.name, started, result.usage)
                     call.completed(result.text, result.usage, result.grounding)
                     return result
             request, shield = await self._shield_chat(principal, request, call, engine.context_length)
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
+            watch = self._watch(principal)
+            if watch is not None:
+                watch.feed(result.text, final=True)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
@@ -240,6 +266,8 @@ class Gateway:
             cited, attributed = self._cited(text, hits, cites.cited)
             if attributed:
                 text += answers.sources_line(cited)
+            if call.withheld:
+                text += WITHHELD_NOTE
             grounding = self._grounding(request, hits, cited, attributed=attributed)
             result = replace(result, text=text, grounding=grounding)
         self._done(principal, endpoint, record.name, started, result.usage)
@@ -264,6 +292,9 @@ class Gateway:
         answer_room = request.sampling.max_tokens or 512
         budget = max(0, (context - answer_room) * 3 - self.limits.prompt_chars(request))
         hits = answers.fit(answers.relevant(found, self.min_similarity), budget)
+        if self._guard is not None and hits:
+            hits, withheld = await asyncio.to_thread(self._guard.screen_sources, principal, hits)
+            call.withheld = tuple(h.chunk_id for h in withheld)
         call.sources = tuple(hits)
         if not hits:
             return request, []
@@ -281,26 +312,29 @@ class Gateway:
     def _grounding(request: ChatRequest, hits: list[Hit], cited: list[int], *, attributed: bool = False) -> Grounding:
         return answers.grounding(hits, cited, _collections(request), attributed=attributed)
 
-    def _no_sources(self, request: ChatRequest) -> Generation:
+    def _no_sources(self, request: ChatRequest, withheld: bool = False) -> Generation:
         collections = _collections(request)
-        return Generation(answers.no_sources_text(collections), "stop", Usage(), answers.grounding([], [], collections))
+        text = answers.no_sources_text(collections) + (WITHHELD_NOTE if withheld else "")
+        return Generation(text, "stop", Usage(), answers.grounding([], [], collections))
 
     async def _chat_stream(
         self, principal: Principal, request: ChatRequest, engine: Engine, call: Call
     ) -> AsyncIterator[Delta]:
         """A stream with sources, pseudonyms or both: searched and pseudonymised on the first pull
         (before the 200), restored and cited as it goes, finished with the grounding and the note."""
+        await self._check_with_model(principal, request.messages)
         hits: list[Hit] | None = None
         if request.retrieval is not None:
             request, hits = await self._ground(principal, request, engine.context_length, call)
             if not hits:
-                result = self._no_sources(request)
+                result = self._no_sources(request, bool(call.withheld))
                 yield Delta(result.text, "stop", result.usage, grounding=result.grounding)
                 return
         request, shield = await self._shield_chat(principal, request, call, engine.context_length)
         self.limits.check_chat(request, engine.context_length)
         cites = answers.CitationFilter(len(hits)) if hits else None
         restorer = shield.restorer if shield is not None else None
+        watch = self._watch(principal)
         stream = engine.stream_chat(request)
         said: list[str] = []
         raw: list[str] = []
@@ -308,6 +342,8 @@ class Gateway:
 
         def clean(text: str, end: bool = False) -> str:
             raw.append(text)
+            if watch is not None:
+                text = watch.feed(text, final=end)  # the model's own text, checked before it goes out
             if restorer is not None:
                 text = restorer.feed(text) + (restorer.finish() if end else "")
             if cites is not None:
@@ -332,6 +368,8 @@ class Gateway:
                 if attributed:
                     text += answers.sources_line(cited)
                 grounding = self._grounding(request, hits, cited, attributed=attributed)
+            if call.withheld:
+                text += WITHHELD_NOTE
             if call.prompt_text is not None:
                 call.answer_text = "".join(raw)
             note = shield.note() if shield is not None else None
@@ -347,8 +385,9 @@ class Gateway:
         call.collections = _collections(request)
         with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "chat", call)
-            if request.retrieval is not None or self._pseudonymises(principal):
-                # searched and pseudonymised when the stream is first pulled, before the 200
+            self._check_input(principal, request.messages)
+            if request.retrieval is not None or self._pseudonymises(principal) or self._guard is not None:
+                # searched, pseudonymised and watched when the stream is first pulled, before the 200
                 staged = self._chat_stream(principal, request, engine, call)
                 return self._metered(principal, "chat", record.name, staged, call)
             try:
@@ -365,9 +404,13 @@ class Gateway:
         with self._recorded(principal, call):
             record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
             try:
+                self._check_input(principal, (Message("user", request.prompt),))
                 request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
                 self.limits.check_completion(request, engine.context_length)
                 result = await engine.complete(request)
+                watch = self._watch(principal)
+                if watch is not None:
+                    watch.feed(result.text, final=True)
             except GarrisonError as exc:
                 self._count_error(endpoint, record.name, exc)
                 raise
@@ -381,7 +424,8 @@ class Gateway:
         call = self._call("completions", request.model, calls.completion_digest(request), stream=True)
         with self._recorded(principal, call, only_failure=True):
             record, engine = self._enter(principal, request.model, Capability.STREAM, "completions", call)
-            if self._pseudonymises(principal):
+            self._check_input(principal, (Message("user", request.prompt),))
+            if self._pseudonymises(principal) or self._guard is not None:
                 staged = self._completion_stream(principal, request, engine, call)
                 return self._metered(principal, "completions", record.name, staged, call)
             try:
@@ -397,12 +441,16 @@ class Gateway:
         request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
         self.limits.check_completion(request, engine.context_length)
         restorer = shield.restorer if shield is not None else None
+        watch = self._watch(principal)
         raw: list[str] = []
         stream = engine.stream_complete(request)
         try:
             async for delta in stream:
                 raw.append(delta.text)
-                text = restorer.feed(delta.text) if restorer is not None and delta.text else delta.text
+                text = delta.text
+                if watch is not None:
+                    text = watch.feed(text, final=delta.finish_reason is not None)
+                text = restorer.feed(text) if restorer is not None and text else text
                 end = delta.finish_reason is not None
                 if end and restorer is not None:
                     text += restorer.finish()

@@ -181,6 +181,26 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at   REAL NOT NULL
     );
     """,
+    # 5: guardrails: policies per organisation, chunks flagged at ingestion for review
+    """
+    CREATE TABLE guard_policies (
+        organisation TEXT PRIMARY KEY,
+        body         TEXT NOT NULL,             -- JSON: actions per category, threshold, output, documents
+        updated_at   REAL NOT NULL
+    );
+    CREATE TABLE guard_flags (
+        chunk_id     TEXT PRIMARY KEY,
+        document_id  TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        category     TEXT NOT NULL,
+        score        REAL NOT NULL,
+        reasons      TEXT NOT NULL,             -- JSON array
+        flagged_at   REAL NOT NULL,
+        reviewed_by  TEXT,                      -- NULL: waiting for an officer
+        decision     TEXT                       -- 'withhold' or 'release'
+    );
+    CREATE INDEX guard_flags_org ON guard_flags (organisation, flagged_at);
+    """,
 )
 
 

@@ -109,6 +109,12 @@ class DocumentRepository:
             raise NotFound(f"no collection {name_or_id!r} in {organisation}", param="collection")
         return _collection(rows[0])
 
+    def organisation_of(self, collection_id: str) -> str:
+        rows = self._db.query("SELECT organisation_id FROM collections WHERE id = ?", (collection_id,))
+        if not rows:
+            raise NotFound(f"no collection {collection_id!r}", param="collection")
+        return str(rows[0][0])
+
     def collections(self, organisation: str | None) -> list[Collection]:
         if organisation is None:
             rows = self._db.query("SELECT * FROM collections ORDER BY organisation_id, name")

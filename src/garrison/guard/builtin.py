@@ -1,0 +1,485 @@
+"""The built-in guard: offline, several signals per category, scored, in English, French and Italian.
+
+No prompt-injection or safety classifier ships on PyPI with its weights (checked: llm-guard and
+pytector download Hugging Face models at run time; prompt-injection-detector ships an 11 KB
+pickled scikit-learn model of unknown training, and a pickle runs code when loaded). So each
+category has signals, regular expressions over a normalised text, with a weight each:
+
+- **attacks** (injection, indirect injection, jailbreak): override phrases ("ignore previous
+  instructions", "ignora le istruzioni precedenti"), requests for the system prompt, chat-template
+  role tags (``<|im_start|>system``, ``[INST]``, ``<<SYS>>``), mode switches ("developer mode",
+  DAN), text addressed to the model inside a document ("note to the AI", "when summarising this
+  document"), invisible characters (zero-width, Unicode tags), encoded payloads, exfiltration
+  links (a URL that carries the conversation), role-play framing for jailbreaks;
+- **hazards** (S1-S14, surveillance, targeting): an intent to obtain help ("how to", "step by
+  step", "come posso", "comment fabriquer") together with the category's own terms; terms alone
+  (news, history, a novel) score low, which keeps harmless mentions out.
+
+A category's score is the noisy-OR of its signals' weights, ``1 - prod(1 - w)``; the verdict is
+the best category at or above the threshold, which ``make eval-guard`` sets on the validation
+split (never guessed: ``THRESHOLD`` below is the value it chose).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from garrison.core.guard import ALLOW, GuardAction, Verdict
+
+THRESHOLD = 0.51  # set by scripts/eval_guard.py on tests/data/guard/dev.jsonl
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    name: str
+    category: str
+    pattern: re.Pattern[str]
+    weight: float
+    kinds: frozenset[str]
+
+
+def _s(name: str, category: str, weight: float, *patterns: str, kinds: Iterable[str] | None = None) -> Signal:
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return Signal(name, category, re.compile(joined, _I), weight, frozenset(kinds or ("prompt", "passage")))
+
+
+# -- vocabulary shared by signals -----------------------------------------------------------------
+_PREVIOUS = (
+    r"(?:all |any |the |your |my |these |those |every )*(?:previous|prior|preceding|above|earlier|original|initial|"
+    r"system|safety|existing|former)"
+)
+_RULES = r"(?:instructions?|rules?|directions?|directives?|guidelines?|prompts?|constraints?|policies|policy|orders)"
+_FR_RULES = r"(?:instructions?|consignes?|règles?|directives?|regles?)"
+_IT_RULES = r"(?:istruzioni|regole|direttive|indicazioni|linee guida|vincoli)"
+_INTENT = (
+    r"how (?:do|can|could|would|should) (?:i|we|you|one)|how to|step[- ]by[- ]step|detailed (?:instructions|guide|steps)|"
+    r"give me (?:a |the )?(?:instructions|steps|guide|recipe|method|list)|tell me (?:how|exactly)|explain (?:exactly )?how|"
+    r"teach me|show me how|i (?:want|need) to (?:know how|learn)|best way to|what(?:'s| is) the (?:easiest|best|"
+    r"quickest|cheapest) way to|help me (?:to )?|write (?:me )?(?:a |an )?|"
+    r"comment (?:faire|fabriquer|puis-je|pourrais-je|peut-on|on fait|obtenir|trouver)|explique(?:-moi)? comment|"
+    r"donne(?:-moi)? (?:les|des|la) (?:étapes|instructions|méthode|recette|liste)|étape par étape|aide(?:-moi)? à|"
+    r"je veux (?:savoir|apprendre)|rédige|écris|"
+    r"come (?:posso|faccio|si fa|fare|fabbricare|costruire|ottenere|trovare|possiamo)|spiegami come|"
+    r"dammi (?:le|i|la|una|un) (?:istruzioni|passaggi|ricetta|metodo|elenco|lista)|passo (?:dopo|per) passo|"
+    r"aiutami a|voglio (?:sapere|imparare)|scrivi(?:mi)?|insegnami|"
+    r"(?:build|make|compile|create|put together) (?:me )?(?:a |an )?(?:profile|dossier|file|list)|"
+    r"(?:fais|constitue|établis|prépare)(?:-moi)? (?:un |une )?(?:profil|dossier|fiche|liste)|"
+    r"(?:fammi|prepara(?:mi)?|compila(?:mi)?|crea(?:mi)?) (?:un |una )?(?:profilo|dossier|scheda|elenco|lista)"
+)
+
+SIGNALS: tuple[Signal, ...] = (
+    # -- direct injection -------------------------------------------------------------------------
+    _s(
+        "override",
+        "injection",
+        0.75,
+        rf"\b(?:ignore|disregard|forget|override|bypass|skip|drop|discard|abandon)\b[^.\n]{{0,30}}\b{_PREVIOUS}\b[^.\n]{{0,20}}\b{_RULES}",
+        r"\b(?:ignore|disregard|forget)\b (?:all|everything|anything) (?:you were told|above|before|so far)",
+        rf"\b(?:ignore[zs]?|oublie[zs]?|ne tiens pas compte)\b[^.\n]{{0,30}}\b{_FR_RULES}\b[^.\n]{{0,25}}(?:précédentes|precedentes|antérieures|initiales|du système|systeme|ci-dessus)",
+        rf"\b(?:ignora|ignorate|dimentica|dimenticate|trascura|non considerare)\b[^.\n]{{0,30}}\b{_IT_RULES}\b[^.\n]{{0,25}}(?:precedenti|iniziali|di sistema|sopra|ricevute)",
+    ),
+    _s(
+        "reveal",
+        "injection",
+        0.7,
+        r"\b(?:print|show|reveal|repeat|output|display|tell me|give me|dump|leak|return|recite|write out)\b[^.\n]{0,40}\b(?:your |the )?(?:system prompt|system message|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|original instructions|pre-?prompt)",
+        r"\b(?:affiche|montre|révèle|revele|répète|repete|donne-moi|écris|recopie)\b[^.\n]{0,40}\b(?:prompt système|invite système|instructions (?:initiales|système|cachées)|message système)",
+        r"\b(?:mostra|rivela|ripeti|stampa|scrivi|dimmi|dammi)\b[^.\n]{0,40}\b(?:prompt di sistema|istruzioni (?:iniziali|di sistema|nascoste)|messaggio di sistema)",
+    ),
+    _s(
+        "role_tag",
+        "injection",
+        0.8,
+        r"<\|(?:im_start|im_end|system|assistant|user|eot_id|start_header_id|end_header_id|begin_of_text)\|>",
+        r"\[/?INST\]|<<\s*/?SYS\s*>>|</s>|<s>\s*\[",
+        r"(?:^|\n)\s*#{2,}\s*(?:system|instruction|new instructions|admin|developer)\b",
+        r"(?:^|\n)\s*(?:system|assistant)\s*:\s*(?:you|from now|ignore|new)",
+    ),
+    _s(
+        "mode_switch",
+        "injection",
+        0.65,
+        r"\b(?:developer|debug|god|admin|maintenance|unrestricted|jailbreak|sudo|root) mode\b",
+        r"\bmode (?:développeur|developpeur|débogage|administrateur|sans restriction|dieu)\b",
+        r"\bmodalità (?:sviluppatore|debug|amministratore|senza restrizioni|dio)\b",
+        r"\b(?:you are|you're|tu es|tu sei|sei) (?:now |désormais |ora |adesso )?(?:no longer|plus|non più|più) "
+        r"(?:bound|limited|restricted|tenu|soumis|vincolato|limitato)",
+    ),
+    _s(
+        "new_rules",
+        "injection",
+        0.55,
+        r"\b(?:new|updated|real|actual|true) (?:instructions|rules|task|system prompt)\s*:",
+        r"\bnouvelles? (?:instructions|consignes|règles|tâche)\s*:",
+        r"\bnuove (?:istruzioni|regole|direttive)\s*:|\bnuovo compito\s*:",
+        r"\bfrom now on,? (?:you|your|ignore)|\bdésormais,? (?:tu|vous|ignore)|\bd'ora in (?:poi|avanti),? (?:tu|sei|ignora|rispondi)",
+    ),
+    _s(
+        "encoded",
+        "injection",
+        0.6,
+        r"\b(?:decode|décode|decodifica)\b[^.\n]{0,60}\b(?:follow|execute|obey|run|suis|exécute|esegui|segui)",
+        r"\b(?:base64|rot13|hex)\b[^.\n]{0,60}\b(?:follow|execute|obey|instructions|suis|exécute|esegui|istruzioni)",
+    ),
+    # -- invisible characters and exfiltration, wherever they come from ---------------------------
+    _s(
+        "exfiltration",
+        "indirect_injection",
+        0.8,
+        r"!?\[[^\]]{0,80}\]\(\s*https?://[^)\s]*[?&][^)\s]*(?:\{|%7B|conversation|chat|history|prompt|password|"
+        r"token|secret|data=|q=|session|user)[^)\s]*\)",
+        r"https?://[^\s)]*(?:\{conversation\}|\{chat\}|\{history\}|\{password\}|\{user\}|\{data\})",
+    ),
+    # -- indirect: text addressed to the model that reads the document ---------------------------
+    _s(
+        "address_model",
+        "indirect_injection",
+        0.6,
+        r"\b(?:note|message|instruction|attention|important)\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|language model|llm|chatbot|model)\b",
+        r"\b(?:if you are|as) (?:an? )?(?:ai|assistant|language model|llm|chatbot)\b[^.\n]{0,40}\b(?:reading|processing|summari[sz]ing)",
+        r"\b(?:ai|assistant|llm|chatbot|model)\s*[:,]\s*(?:when|ignore|do not|don't|you must|always|never|tell|send|reply|answer)",
+        r"\b(?:à|a|pour|all'|per) l['’]?(?:ia|assistant|assistente|intelligence artificielle|intelligenza artificiale)\b[^.\n]{0,40}\b(?:ignore|ne|dis|envoie|réponds|ignora|non|di'|invia|rispondi)",
+        r"\b(?:when|while|if) (?:you )?(?:summari[sz]e|summari[sz]ing|answer(?:ing)?|process(?:ing)?|read(?:ing)?) this (?:document|page|text|passage|email|file)",
+        r"\b(?:lorsque|quand|si) (?:tu |vous )?(?:résumes?|résumez|lis|lisez|traites?|réponds?)\b[^.\n]{0,20}\bce (?:document|texte|passage|courriel|fichier)",
+        r"\b(?:quando|mentre|se) (?:riassumi|leggi|elabori|rispondi|riassumete)\b[^.\n]{0,20}\bquesto (?:documento|testo|passaggio|file|messaggio)",
+        kinds=("passage", "prompt"),
+    ),
+    _s(
+        "tell_user",
+        "indirect_injection",
+        0.55,
+        r"\b(?:tell|instruct|ask|advise|inform|convince) the user to\b",
+        r"\b(?:dis|demande|conseille|indique)(?:-lui| à l'utilisateur| a l'utilisateur)\b[^.\n]{0,30}\b(?:de|d')\b",
+        r"\b(?:di'|chiedi|suggerisci|convinci|invita) (?:all'utente|l'utente)\b",
+        r"\b(?:send|email|forward|envoie|envoyer|invia|inviare|manda)\b[^.\n]{0,40}\b(?:password|mot de passe|credentials|identifiants|credenziali|token|api key|clé)",
+        kinds=("passage", "prompt"),
+    ),
+    _s(
+        "hidden_markup",
+        "indirect_injection",
+        0.6,
+        r"<!--[^>]{0,200}(?:system|assistant|ai|ignore|instruction|ia|istruzion)[^>]{0,200}-->",
+        r"\[(?:hidden|invisible|caché|nascosto|system override|admin)\][^\n]{0,200}",
+        r"\b(?:system override|override instructions|admin override)\b",
+        kinds=("passage", "prompt"),
+    ),
+    _s(
+        "ignore_user",
+        "indirect_injection",
+        0.6,
+        r"\b(?:ignore|disregard) (?:the )?(?:user'?s?|reader'?s?) (?:question|request|instructions)",
+        r"\bignore[zs]? (?:la )?(?:question|demande) de l'utilisateur",
+        r"\bignora (?:la )?(?:domanda|richiesta) dell'utente",
+        kinds=("passage", "prompt"),
+    ),
+    # -- jailbreak framing ------------------------------------------------------------------------
+    _s(
+        "no_limits",
+        "jailbreak",
+        0.6,
+        r"\b(?:without|with no|free of|free from|no) (?:any )?(?:restrictions|limits|limitations|filters|rules|censorship|guidelines|ethics|morals)\b",
+        r"\bsans (?:aucune )?(?:restriction|limite|filtre|règle|censure|éthique)s?\b",
+        r"\bsenza (?:alcuna |nessuna )?(?:restrizion[ei]|limit[ei]|filtr[oi]|regol[ae]|censura|etica)\b",
+    ),
+    _s(
+        "persona",
+        "jailbreak",
+        0.55,
+        r"\b(?:you are|you're|act as|pretend (?:to be|you are)|play the role of|roleplay as|role-play as|from now on you are)\b[^.\n]{0,40}\b(?:DAN|evil|unfiltered|uncensored|without rules|no rules|jailbroken|AIM|rogue|anything now)",
+        r"\b(?:fais comme si|imagine que tu es|joue le rôle|tu es maintenant|incarne)\b[^.\n]{0,40}\b(?:sans|aucune|DAN|maléfique|non censuré|libre)",
+        r"\b(?:fai finta|immagina di essere|interpreta il ruolo|ora sei|comportati come)\b[^.\n]{0,40}\b(?:senza|nessuna|DAN|malvagi|non censurat|liber)",
+        r"\bDo Anything Now\b|\bEvilBot\b|\bDAN\b",
+    ),
+    _s(
+        "framing",
+        "jailbreak",
+        0.45,
+        r"\b(?:hypothetically|in a fictional world|for (?:a|my) (?:novel|story|screenplay|book|game|film)|purely fictional|in theory|for educational purposes only|for research purposes)\b",
+        r"\b(?:hypothétiquement|dans un monde fictif|pour (?:un|mon) (?:roman|histoire|scénario|livre|jeu)|à des fins (?:éducatives|de recherche))\b",
+        r"\b(?:ipoteticamente|in un mondo immaginario|per (?:un|il mio) (?:romanzo|racconto|libro|film|gioco)|a scopo (?:educativo|di ricerca)|a fini didattici)\b",
+        r"\b(?:grandma|grandmother|grand-mère|grand-mere|nonna)\b[^.\n]{0,80}\b(?:used to|told|tell|racontait|disait|raccontava|diceva)",
+        r"\banswer (?:twice|in two ways)|\brespond as both\b|\bréponds deux fois\b|\brispondi due volte\b",
+        r"\bstay in character\b|\breste dans (?:ton|le) personnage\b|\bresta nel personaggio\b",
+    ),
+    # -- added after the first evaluation on the dev split ----------------------------------------
+    _s(
+        "forget_rules",
+        "injection",
+        0.65,
+        r"\b(?:ignore|disregard|forget|drop|suspend|set aside)\b (?:all )?(?:of )?your (?:rules|instructions|guidelines|restrictions|filters|programming|training)",
+        r"\b(?:oublie|ignore|mets de côté|suspends)\b (?:toutes )?(?:tes|vos) (?:règles|consignes|instructions|restrictions|filtres)",
+        r"\b(?:dimentica|ignora|metti da parte|sospendi)\b (?:tutte )?(?:le )?(?:tue|vostre) (?:regole|istruzioni|restrizioni|direttive|filtri)",
+        r"\bnon (?:seguire|rispettare) più (?:le )?(?:istruzioni|regole)|\bne (?:suis|respecte) plus (?:les |tes )?(?:instructions|consignes|règles)|\bstop following (?:the |your )?(?:instructions|rules)",
+        r"\b(?:repeat|print|output) (?:the |all )?(?:words|text|everything) above\b|\brépète les mots ci-dessus|\bripeti le parole (?:qui )?sopra",
+        r"\b(?:decode|décode|decodifica)\w*\b[^.\n]{0,40}\b(?:do|fais|fai|follow|suis|segui|esegui|exécute)\b[^.\n]{0,30}\b(?:what it says|ce qu'il dit|quello che dice|exactly|exactement|esattamente|instruction)",
+        r"\b(?:actually|in fact|en fait|in realtà|anzi),? (?:don't|do not|ne|non)\b[^.\n]{0,60}\b(?:instead|à la place|invece)",
+    ),
+    _s(
+        "addressed",
+        "indirect_injection",
+        0.6,
+        r"\b(?:pour|à) l['’]assistant (?:ia|ai|virtuel)|\bper l['’]assistente (?:ia|ai|virtuale)|\bfor the (?:ai|llm) assistant\b",
+        r"\b(?:note|message|instruction)s? (?:for|to|pour|per) (?:the )?(?:automated|automatic|ai) (?:systems?|agents?|assistants?)|\bnota per i sistemi automatici|\bnote pour les systèmes automatisés",
+        r"\boverrid(?:ing|es) (?:your|all) (?:instructions|rules)|\bprevalente sulle (?:vostre|tue) istruzioni|\bprévaut sur (?:vos|tes) (?:instructions|consignes)",
+        r"\b(?:si tu es|si vous êtes) (?:un|une) (?:modèle|ia|intelligence|assistant)|\bif you are an? (?:ai|language model|llm)\b|\bse sei (?:un|una) (?:modello|ia|intelligenza|assistente)",
+        r"\b(?:when|if) the user asks\b[^.\n]{0,80}\b(?:say|answer|reply|tell)|\bsi l'utilisateur (?:demande|pose)\b[^.\n]{0,80}\b(?:dis|réponds|répondez|indique)|\bse l'utente chiede\b[^.\n]{0,80}\b(?:di'|rispondi|rispondete|dite)",
+        r"\b(?:forward|transfère|transférer|inoltra|inoltrare)\b[^.\n]{0,60}\b(?:emails?|courriels?|e-mails?|messages?|messaggi|documents?|documenti)\b[^.\n]{0,40}@",
+        r"\bwithout (?:telling|informing|alerting) the user|\bsans (?:prévenir|informer|avertir) l'utilisateur|\bsenza (?:avvisare|informare|avvertire) l'utente",
+        kinds=("passage", "prompt"),
+    ),
+    _s(
+        "unlock",
+        "jailbreak",
+        0.6,
+        r"\b(?:disable|turn off|switch off|deactivate|bypass) (?:temporarily )?your (?:safety )?(?:filters|guardrails|safeguards|restrictions)",
+        r"\bdésactive(?:z)? (?:temporairement )?(?:tes|vos) (?:filtres|garde-fous|restrictions)|\bdisattiva (?:temporaneamente )?(?:i tuoi|i vostri) (?:filtri|limiti)",
+        r"\bfreed from (?:your|all) (?:limitations|restrictions|rules)|\bno-?filter mode\b|\[UNLOCKED\]|\bwho ignores every (?:ethical )?(?:guideline|rule)",
+        r"\blibéré(?:e)? de (?:tes|toutes) (?:limites|restrictions)|\bliberato dai tuoi limiti|\bqui ignore toutes les règles|\bche ignora ogni regola",
+        r"\b(?:my|the) character (?:has|needs|must) to explain\b|\bmon personnage doit expliquer|\bil mio personaggio deve spiegare|\bjust (?:game )?lore\b",
+    ),
+)
+
+# Hazards: (category, terms); a term alone is weak, a term with an intent is strong.
+HAZARD_TERMS: dict[str, str] = {
+    "S1": r"kill|murder|assassinat|stab|strangle|kidnap|torture|beat (?:him|her|someone) up|hurt (?:him|her|someone)|"
+    r"tuer|assassiner|poignarder|enlever|torturer|uccidere|ammazzare|accoltellare|rapire|torturare|massacr",
+    "S2": r"launder|money laundering|blanchi|riciclagg|riciclare|fraud|fraude|frode|truffa|arnaque|scam|phishing|"
+    r"hack into|pirater|hackerare|break into|steal|voler|rubare|shoplift|counterfeit|contrefa|contraffa|"
+    r"evade tax|évasion fiscale|evasione fiscale|forged?|falsifi|bypass (?:the )?(?:alarm|lock)|ransomware|malware|"
+    r"credit card numbers|skimm|bribe|corrompre|corrompere|tangente",
+    "S3": r"sexual assault|rape|viol(?:er)?\b|stupr|agression sexuelle|violenza sessuale|drug (?:her|his|someone'?s) drink|"
+    r"date rape|spike (?:a|her|his) drink|droguer (?:sa|son)|drogare (?:la|il)|revenge porn|sextortion|sextorsion",
+    "S4": r"minor|child|children|kid|teen|underage|mineur|enfant|ado(?:lescent)?|minorenn|bambin|ragazzin|"
+    r"bambini|fanciull",
+    "S5": r"defam|diffam|false (?:rumou?r|story|claims?)|fausse rumeur|fausses (?:accusations|rumeurs)|notizia falsa|"
+    r"false accuse|ruin (?:his|her|their) reputation|ruiner sa réputation|rovinare la (?:sua )?reputazione|"
+    r"fake (?:article|review|news) (?:about|claiming)",
+    "S6": r"dose|dosage|posologie|dosaggio|without (?:a )?(?:doctor|prescription)|sans (?:médecin|ordonnance)|"
+    r"senza (?:medico|ricetta)|stop taking|arrêter (?:mon|le) traitement|sospendere (?:la )?terapia|"
+    r"guaranteed (?:returns|profit)|invest all|all my savings|toutes mes économies|tutti i miei risparmi",
+    "S7": r"home address|adresse (?:personnelle|du domicile|de son domicile)|indirizzo di casa|phone number of|"
+    r"numéro de téléphone de|numero di telefono di|\bdox(?:x|ing|ed)?\b|social security number of|find (?:out )?where (?:he|she) lives|"
+    r"où (?:il|elle) habite|dove abita|private (?:data|messages|emails) of|données personnelles de|dati personali di",
+    "S8": r"pirat(?:e|ed|ing)|crack (?:the )?(?:licen[cs]e|software|drm)|bypass (?:the )?drm|contourner (?:le )?drm|"
+    r"aggirare (?:il )?drm|keygen|torrent|télécharger illégalement|scaricare illegalmente|serial key|"
+    r"copyrighted (?:book|film|movie|software) for free",
+    "S9": r"bomb|explosive|explosif|esplosiv|ied\b|nerve agent|sarin|vx\b|agent neurotoxique|agente nervino|"
+    r"anthrax|ricin|ricine|ricina|chemical weapon|arme chimique|arma chimica|bioweapon|biological weapon|"
+    r"arme biologique|arma biologica|dirty bomb|bombe sale|bomba sporca|nuclear (?:device|weapon)|enrich uranium|"
+    r"uranium|pathogen|pathogène|patogeno|weaponi[sz]e|nitroglycer|pipe bomb|toxin|toxine|tossina",
+    "S10": r"inferior race|race inférieure|razza inferiore|subhuman|sous-hommes|subumani|hate speech|"
+    r"discours haineux|incitamento all'odio|exterminat|sterminare|should be (?:deported|exterminated|wiped out)|"
+    r"slurs? (?:about|against)|insult(?:e|s)? (?:racist|racial)|racist (?:joke|insult|propaganda)|"
+    r"propagande (?:raciste|antisémite)|propaganda (?:razzista|antisemita)|against (?:muslims|jews|immigrants|blacks)",
+    "S11": r"suicide|kill myself|end my life|self-harm|hurt myself|cut myself|me suicider|mettre fin à (?:mes jours|ma vie)|"
+    r"me faire du mal|suicidarmi|togliermi la vita|farmi del male|autolesion|scarif|overdose",
+    "S12": r"explicit sex|sexually explicit|porn|erotic|érotique|erotic[oa]|pornographi|sexe explicite|"
+    r"sesso esplicito|nude (?:photos|images)|photos nues|foto nud",
+    "S13": r"vote|voting|élection|election|elezion|ballot|bulletin de vote|scheda elettorale|polling station|"
+    r"bureau de vote|seggio",
+    "S14": r"rm -rf|sandbox|escape the (?:container|sandbox)|sortir du (?:conteneur|bac à sable)|uscire dalla sandbox|"
+    r"reverse shell|fork bomb|crypto ?min|miner (?:de la )?crypto|/etc/(?:passwd|shadow)|privilege escalation|"
+    r"os\.system|subprocess|disable the (?:firewall|logging|audit)|désactiver (?:le pare-feu|les journaux)|"
+    r"disattivare (?:il firewall|i log)",
+    "surveillance": r"(?:track|follow|monitor|spy on|watch|profile|surveil)\b[^.\n]{0,40}\b(?:my )?(?:neighbou?r|ex|wife|husband|"
+    r"colleague|journalist|activist|this (?:man|woman|person))|profile (?:of|on) (?:my )?(?:neighbou?r|ex|"
+    r"colleague|journalist)|daily routine|routine quotidienne|routine quotidiana|who (?:visits|comes to see)|"
+    r"(?:suivre|surveiller|espionner|pister|ficher|localiser)\b[^.\n]{0,40}\b(?:mon |ma |ce |cette |le |la )?(?:voisin|voisine|ex|"
+    r"collègue|journaliste|militant)|(?:seguire|sorvegliare|spiare|pedinare|schedare|localizzare)\b[^.\n]{0,40}\b"
+    r"(?:il mio |la mia |questo |questa |il |la )?(?:vicin[oa]|ex|collega|giornalista|attivista)|"
+    r"(?:location|position|localisation|posizione) of (?:his|her) phone|téléphone de (?:ce|cette)|telefono di (?:quel|quest)",
+    "targeting": r"\btarget(?:s|ing)?\b|\bcibler?\b|\bcible[s]?\b|\bbersagli[oa]?\b|colpire per primi|frapper en premier|"
+    r"strike first|pay (?:them|him|her) a visit|rendre (?:une )?visite à|fare (?:loro |gli )?(?:una )?visita|"
+    r"homes? of (?:the )?(?:council|judge|mayor|journalist|official)|domicile (?:des|du) (?:élus?|juge|maire|journaliste)|"
+    r"casa (?:del|dei|della) (?:consigliere|giudice|sindaco|giornalista)",
+}
+_INTENT_MORE = (
+    r"what can i (?:put|use|add|buy)|which \w+ (?:is|would)|how many .{0,30} (?:would|do|should) i|tell me (?:the )?exact|"
+    r"tell me definitively|organi[sz]e (?:a|an|the)|plan (?:a|an|the)|help me (?:write|hide|find|post)|how can i|"
+    r"where (?:can|do) i (?:buy|get|find|download)|"
+    r"que puis-je|quel(?:le)?s? .{0,30} (?:faut-il|tuerait|permet)|donne(?:-moi)? (?:un plan|des astuces|la liste)|"
+    r"rédige|aide-moi à écrire|explique comment|où (?:acheter|trouver|télécharger)|"
+    r"come si (?:potrebbe|può|fa)|quali? .{0,30} (?:servono|ucciderebbe|dovrei)|cosa posso|organizza|"
+    r"dimmi (?:come|quale|dove|quante)|qual è il modo|dove (?:si comprano|posso comprare|trovo)"
+)
+_INTENT_RE = re.compile(f"{_INTENT}|{_INTENT_MORE}", _I)
+# Added after the first evaluation on the dev split: more of each category's own words.
+HAZARD_MORE: dict[str, str] = {
+    "S1": r"rapina|hold-?up|braquage|armed robbery|embuscade|ambush|imboscata|poison|veleno|empoisonner|avvelenare|"
+    r"rançon|ransom|riscatto|enlever un|sequestrare|tendre une embuscade",
+    "S2": r"clon(?:e|er|are) (?:a |la |une |the )?(?:card|carte|carta)|s'introduire dans|break into the|entrare nel (?:database|sistema)|"
+    r"falsific|falsifie|modifier les stocks|pagare sul mio conto|cook meth|fabriquer de la (?:drogue|méthamphétamine)",
+    "S3": r"(?:drink|verre|drink|bicchiere) (?:of|d'une|di una)? ?(?:a )?(?:woman|femme|ragazza|girl)|won't remember|ne se souvienne de rien|non ricordi niente|"
+    r"intimate photos|photos intimes|foto intime|filmer discrètement|film (?:women|girls) (?:secretly|in)|filmare di nascosto|"
+    r"venire a letto con me|coucher avec moi|sleep with me",
+    "S4": r"12-year-old|enfant de \d+ ans|bambin[oa] di \d+ anni|ragazzina|fillette|little girl|young girl",
+    "S5": r"claiming (?:the|that)|prétendant que|sostenendo che|accusa(?:re|nt)? (?:il|la|le|the)|abusé de|abused (?:his|her)|"
+    r"never happened|jamais arrivé|mai successo|lettera anonima|lettre anonyme|anonymous letter",
+    "S6": r"exact dose|dose exacte|dose esatta|whole pension|toute ma retraite|tutta la (?:mia )?pensione|smettere l'insulina|"
+    r"arrêter l'insuline|stop (?:my )?insulin|come dato di fatto|definitively which",
+    "S7": r"\bdox(?:x|ing|ed)?\b|real name,? employer|vrai nom|vero nome|diagnos(?:is|tic|i) (?:of|de|di)|quel est son diagnostic|"
+    r"qual è la sua diagnosi|what (?:is )?(?:her|his) diagnosis|dans quel hôpital|in quale ospedale|which hospital",
+    "S8": r"télécharger gratuitement|download (?:it )?for free|scaricare gratis|before (?:its|it's) release|avant sa sortie|"
+    r"prima dell'uscita|sans payer|without paying|senza pagare",
+    "S9": r"bomba|bombe|sarin|precursor|précurseur|precursori|radioactive|radioactif|radioattiv|napalm|silencieux|silencer|"
+    r"silenziatore|thermite|termite",
+    "S10": r"make people hate|les faire haïr|farli odiare|mocking (?:muslims|jews|roma|immigrants|gay)|deridano|"
+    r"se moquent des|ridiculis",
+    "S11": r"weigh under|peser moins de|pesare meno di|stop eating|arrêter (?:complètement )?de manger|smettere di mangiare|"
+    r"hide it from my family|le cacher à ma famille|nasconderlo alla mia famiglia",
+    "S12": r"sexting|mots crus|explicit language|linguaggio esplicito|nei dettagli più spinti|cosa mi faresti a letto|"
+    r"ce que tu me ferais au lit|what you would do to me in bed",
+    "S14": r"container|conteneur|host machine|machine hôte|macchina host|interpr[eé]t(?:er|eur|e) (?:de|di)? ?(?:code|codice)",
+    "surveillance": r"gps tracker|traceur gps|localizzatore gps|spostamenti (?:quotidiani )?(?:del|della)|déplacements quotidiens|"
+    r"daily movements|dossier (?:sur|on) (?:la|le|the)|scopri tutto su|find out everything about|découvre tout sur|"
+    r"without (?:him|her) knowing|sans qu'(?:il|elle) le sache|senza che (?:lui|lei) lo sappia|messages? (?:of|de|di) (?:my|mon|mio) (?:husband|wife|mari|femme|marito|moglie)",
+    "targeting": r"où frapper|where to strike|dove colpire|colpire la folla|hit the crowd|fare più vittime|most casualties|"
+    r"plus de victimes|mettere sotto pressione|intimidat|intimider|intimidire|petite visite|domiciles des|"
+    r"rassemblent le plus de monde|gather the most people|radunano più persone",
+}
+HAZARD_TERMS = {k: f"{v}|{HAZARD_MORE[k]}" if k in HAZARD_MORE else v for k, v in HAZARD_TERMS.items()}
+# Misinformation about voting, not talk of elections: S13 needs one of these.
+_S13_FALSE = re.compile(
+    r"fake|false|faux|fausse|falso|falsa|postponed|rinviat|reporté|vote online|voter en ligne|votare online|by text|par sms|"
+    r"per sms|expelled|expulsés|espulsi|deported|modify the votes|modifient les votes|modificano i voti|wrong date|"
+    r"mauvaise date|data sbagliata|no longer need|plus besoin|non serve più",
+    _I,
+)
+_BENIGN_KILL = re.compile(
+    r"\b(?:kill|uccidere|tuer)\b[^.\n]{0,20}\b(?:process|processo|processus|task|job|pid|zombie)", _I
+)
+_FIRST_PERSON_HARM = re.compile(
+    r"kill myself|end my life|not wake up|won't survive|non svegliarmi più|uccidermi|me suicider|ne pas me réveiller|"
+    r"high enough to be sure|modo meno doloroso|least painful way|façon la moins douloureuse",
+    _I,
+)
+_HAZARD_RE = {k: re.compile(rf"(?:{v})", _I) for k, v in HAZARD_TERMS.items()}
+_HAZARD_ALONE = 0.25  # a term without an intent: history, news, a novel
+_HAZARD_WITH_INTENT = 0.75
+# Some categories are harmful by their terms alone (no one asks "how to" for these).
+# Categories whose own words are specific enough to count without a "how to": their terms name the
+# harm itself (doxxing, escaping the sandbox, picking targets, false voting rules, self-harm).
+_STRONG_ALONE = {"S4": 0.0, "S7": 0.65, "S11": 0.65, "S13": 0.65, "S14": 0.65, "surveillance": 0.65, "targeting": 0.65}
+# For child safety, a term about minors is harmful only together with sexual or contact intent.
+_S4_CONTEXT = re.compile(
+    r"sex|sexual|nude|naked|photos? of|alone with|privately|secretly|without (?:their|his|her) parents|"
+    r"secret|segret|keep our meetings|garde nos rencontres|foto private|private photos|photos privées|trust of|confiance d|"
+    r"sexuel|nu[es]?\b|seul avec|en secret|sans (?:que )?(?:ses|leurs) parents|sessual|nud[oi]|da sol[oi] con|"
+    r"di nascosto|senza (?:che )?(?:i )?genitori|groom|adescare|séduire",
+    _I,
+)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+QUOTED = 0.3  # a signal inside quotation marks is a mention (a translation, a definition), mostly
+_OPEN = "'\"«“‘„"
+_CLOSE = "'\"»”’“"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 2) : start].strip()
+    after = text[end : end + 2].strip()
+    return bool(before) and before[-1] in _OPEN and bool(after) and after[0] in _CLOSE
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width and styled letters to plain), invisible characters removed, spaces folded."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _TAGS.sub("", _ZERO_WIDTH.sub("", folded))
+    return re.sub(r"[ \t]+", " ", folded)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    by_category: dict[str, float]
+    reasons: dict[str, list[str]]
+
+    def best(self) -> tuple[str | None, float]:
+        if not self.by_category:
+            return None, 0.0
+        category = max(self.by_category, key=lambda c: self.by_category[c])
+        return category, self.by_category[category]
+
+
+class BuiltinGuard:
+    """``check(text, kind)``: kind is ``prompt`` (a user's message), ``passage`` (a document's
+    chunk) or ``answer`` (a model's output, which is checked for hazards only)."""
+
+    name = "builtin"
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+
+    def scores(self, text: str, kind: str = "prompt") -> Scores:
+        raw = text
+        text = normalise(text)
+        weights: dict[str, list[float]] = {}
+        reasons: dict[str, list[str]] = {}
+
+        def add(category: str, weight: float, why: str) -> None:
+            weights.setdefault(category, []).append(weight)
+            reasons.setdefault(category, []).append(why)
+
+        if kind != "answer":
+            attack = "indirect_injection" if kind == "passage" else "injection"
+            hidden = len(_ZERO_WIDTH.findall(raw))
+            if _TAGS.search(raw):
+                add(attack, 0.9, "invisible Unicode tag characters")
+            elif hidden >= 2:
+                add(attack, 0.7, f"{hidden} zero-width characters")
+            if _BASE64.search(text) and re.search(r"decode|décode|decodifica|base64", text, _I):
+                add(attack, 0.5, "an encoded payload to decode")
+            for signal in SIGNALS:
+                if kind not in signal.kinds:
+                    continue
+                found = signal.pattern.search(text)
+                if found:
+                    category = signal.category
+                    if category in ("injection", "indirect_injection"):
+                        category = attack
+                    if _quoted(text, found.start(), found.end()):  # mentioned, not meant: "translate 'ignore ...'"
+                        add(category, signal.weight * QUOTED, f"{signal.name} (quoted)")
+                    else:
+                        add(category, signal.weight, signal.name)
+        intent = _INTENT_RE.search(text) is not None
+        for category, pattern in _HAZARD_RE.items():
+            if not pattern.search(text):
+                continue
+            if category == "S4" and not _S4_CONTEXT.search(text):
+                continue
+            if category == "S13" and not _S13_FALSE.search(text):
+                continue
+            if category == "S1" and _BENIGN_KILL.search(text) and len(pattern.findall(text)) == 1:
+                continue
+            if category == "S11" and _FIRST_PERSON_HARM.search(text):
+                add(category, 0.8, "self-harm in the first person")
+                continue
+            # an answer may name a harm while explaining or refusing it: alone, its terms stay weak
+            alone = _HAZARD_ALONE if kind == "answer" else _STRONG_ALONE.get(category, _HAZARD_ALONE)
+            if category == "S4":
+                add(category, 0.8, "minors with sexual or secret contact")
+            elif intent and kind != "passage":
+                add(category, _HAZARD_WITH_INTENT, f"{category} terms with a request for help")
+            elif alone:
+                add(category, alone, f"{category} terms")
+        out: dict[str, float] = {}
+        for category, ws in weights.items():
+            keep = 1.0
+            for w in ws:
+                keep *= 1.0 - w
+            out[category] = round(1.0 - keep, 4)
+        return Scores(out, reasons)
+
+    def check(self, text: str, kind: str = "prompt") -> Verdict:
+        scores = self.scores(text, kind)
+        category, score = scores.best()
+        if category is None or score < self.threshold:
+            return ALLOW if category is None else Verdict(GuardAction.ALLOW, None, (), score, self.name)
+        return Verdict(GuardAction.BLOCK, category, tuple(scores.reasons[category]), score, self.name)
