@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,12 +28,12 @@ from garrison.guard import llamaguard
 from garrison.guard.builtin import BuiltinGuard
 from garrison.security.policy import Action, Resource
 from garrison.service.authz import Authoriser, request_id
+from garrison.service.policies import PolicyCache
 from garrison.store.guard import GuardRepository
 
 log = logging.getLogger("garrison.guard")
 OUTPUT_WINDOW = 160  # characters of a growing answer checked before held text goes out (a sentence or two)
 OUTPUT_STEP = 48  # characters held (about ten tokens) between two checks, unless a sentence ends
-POLICY_TTL = 2.0
 WITHHELD_NOTE = (
     "\n\n(One or more sources were withheld from this answer: they carried instructions aimed at the model.)"
 )
@@ -76,22 +74,16 @@ class GuardService:
         self._repo = repo
         self._authz = authz
         self.guard = guard or BuiltinGuard()
-        self._policies: dict[str, tuple[GuardPolicy, float]] = {}
-        self._lock = threading.Lock()
+        self._policies = PolicyCache(self._load_policy)
 
     # -- policy ---------------------------------------------------------------------------------
     def policy(self, organisation: str | None) -> GuardPolicy:
-        org = organisation or "-"
-        now = time.monotonic()
-        with self._lock:
-            cached = self._policies.get(org)
-        if cached is not None and now - cached[1] < POLICY_TTL:
-            return cached[0]
-        stored = self._repo.policy(org)
-        found = parse_policy(stored, GuardPolicy()) if stored is not None else GuardPolicy()
-        with self._lock:
-            self._policies[org] = (found, now)
-        return found
+        """The organisation's policy (cached for ``policies.TTL`` seconds)."""
+        return self._policies.get(organisation or "-")
+
+    def _load_policy(self, organisation: str) -> GuardPolicy:
+        stored = self._repo.policy(organisation)
+        return parse_policy(stored, GuardPolicy()) if stored is not None else GuardPolicy()
 
     def get_policy(self, p: Principal, organisation: str) -> GuardPolicy:
         self._authz.require(p, Action.ORG_READ, Resource("organisation", organisation, organisation), "guard.policy")
@@ -102,8 +94,7 @@ class GuardService:
         self._authz.require(p, Action.GUARD_MANAGE, resource, "guard.policy.update", {"fields": sorted(changes)})
         policy = parse_policy(changes, self.policy(organisation))
         self._repo.set_policy(organisation, policy_dict(policy), self._authz.now())
-        with self._lock:
-            self._policies[organisation] = (policy, time.monotonic())
+        self._policies.put(organisation, policy)
         return policy
 
     # -- verdicts -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -31,12 +30,12 @@ from garrison.privacy.operators import Anonymizer, Pseudonyms, Replacement, Rest
 from garrison.privacy.vault import Vault
 from garrison.security.policy import Action, Decision, Resource
 from garrison.service.authz import Authoriser
+from garrison.service.policies import PolicyCache
 from garrison.store.privacy import PrivacyRepository
 
 MAX_TEXT = 1_000_000  # characters per request to the privacy API
 POLICY_FIELDS = frozenset(f.name for f in fields(PrivacyPolicy))
-NO_ORG = "-"
-POLICY_TTL = 2.0  # seconds a policy is cached  # the pseudonym tables of callers without an organisation (the console)
+NO_ORG = "-"  # the pseudonym tables of callers without an organisation (the console)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +118,7 @@ class PrivacyService:
         self._authz = authz
         self._anonymizer = Anonymizer()
         self._default = default or PrivacyPolicy()
-        self._policies: dict[str, tuple[PrivacyPolicy, float]] = {}
-        self._lock = threading.Lock()
+        self._policies = PolicyCache(self._load_policy)
         self._building = threading.Lock()
 
     @property
@@ -141,19 +139,12 @@ class PrivacyService:
 
     # -- policy ---------------------------------------------------------------------------------
     def policy(self, organisation: str | None) -> PrivacyPolicy:
-        """The organisation's policy, read again after ``POLICY_TTL`` seconds (so a change made by
-        another process, the CLI, holds within that time)."""
-        org = organisation or NO_ORG
-        now = time.monotonic()
-        with self._lock:
-            cached = self._policies.get(org)
-        if cached is not None and now - cached[1] < POLICY_TTL:
-            return cached[0]
-        stored = self._repo.policy(org)
-        found = _policy(stored, self._default) if stored is not None else self._default
-        with self._lock:
-            self._policies[org] = (found, now)
-        return found
+        """The organisation's policy (cached for ``policies.TTL`` seconds)."""
+        return self._policies.get(organisation or NO_ORG)
+
+    def _load_policy(self, organisation: str) -> PrivacyPolicy:
+        stored = self._repo.policy(organisation)
+        return _policy(stored, self._default) if stored is not None else self._default
 
     def get_policy(self, p: Principal, organisation: str) -> PrivacyPolicy:
         self._authz.require(p, Action.ORG_READ, Resource("organisation", organisation, organisation), "privacy.policy")
@@ -164,8 +155,7 @@ class PrivacyService:
         self._authz.require(p, Action.PRIVACY_MANAGE, resource, "privacy.policy.update", {"fields": sorted(changes)})
         policy = _policy(changes, self.policy(organisation))
         self._repo.set_policy(organisation, policy_dict(policy), self._authz.now())
-        with self._lock:
-            self._policies[organisation] = (policy, time.monotonic())
+        self._policies.put(organisation, policy)
         return policy
 
     # -- the API --------------------------------------------------------------------------------
