@@ -356,6 +356,20 @@ def prepare(runtime: Runtime) -> None:
     if not chat:  # the embedding model alone answers nothing
         reasons = "; ".join(r.error.message for r in runtime.pool.refused()) or "no chat model is registered"
         raise ConfigurationError(f"no model could be served: {reasons}")
+    guard_model = runtime.settings.guard_model
+    if guard_model is not None:
+        served = {r.name: r for r in runtime.pool.served()}
+        if guard_model not in served:
+            raise ConfigurationError(
+                f"GARRISON_GUARD_MODEL names {guard_model!r}, which is not served: register it (garrison models add "
+                "... --use-policy ...) and make it eligible, or unset the setting"
+            )
+        if not served[guard_model].use_policy:
+            log.warning(
+                "the guard model %s has no acceptable-use policy recorded: record the licence's (Meta's AUP) with "
+                "`garrison models add --use-policy`; the decision to accept it is the deployment's",
+                guard_model,
+            )
     # the language models of the privacy detector: a missing one stops the start, naming its package
     runtime.services.privacy.warm()
     purged = runtime.services.privacy.purge(runtime.settings.privacy_vault_days)

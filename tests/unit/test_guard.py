@@ -3,6 +3,7 @@ used through the gateway."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ async def test_a_registered_llama_guard_model_refuses_with_its_category(tmp_path
 
     rt = build(Settings(data_dir=tmp_path / "d", guard_model="llama-guard"), create=True, factory=factory)
     ModelRepository(rt.db).insert(fake_record())
-    ModelRepository(rt.db).insert(fake_record("llama-guard"))
+    ModelRepository(rt.db).insert(replace(fake_record("llama-guard"), use_policy="Llama 3 Acceptable Use Policy"))
     person(rt, "ana", role="analyst", organisation="mod-it")
     app = create_asgi(rt)
     async with app.router.lifespan_context(app):
@@ -116,3 +117,16 @@ async def test_a_registered_llama_guard_model_refuses_with_its_category(tmp_path
         assert blocked.value.category == "S1"
         assert "Task: Check if there is unsafe content" in engines["llama-guard"].received[-1].messages[0].content  # type: ignore[union-attr]
         assert engines["fake-model"].received == []
+
+
+def test_a_guard_model_that_is_not_served_stops_the_start(tmp_path: Path) -> None:
+    from garrison.app import prepare
+    from garrison.core.errors import ConfigurationError
+
+    rt = build(
+        Settings(data_dir=tmp_path / "d", guard_model="llama-guard"), create=True, factory=lambda r: FakeEngine(r.name)
+    )
+    ModelRepository(rt.db).insert(fake_record())
+    person(rt)
+    with pytest.raises(ConfigurationError, match="GARRISON_GUARD_MODEL names 'llama-guard', which is not served"):
+        prepare(rt)

@@ -141,6 +141,7 @@ def _model_view(r: ModelRecord) -> dict[str, Any]:
         "id": r.name,
         "engine": r.engine,
         "license": r.license,
+        "use_policy": r.use_policy,
         "origin": r.origin,
         "sha256": r.sha256,
         "builtin": r.builtin,

@@ -143,6 +143,7 @@ def make_cli(backend: Backend) -> typer.Typer:
                 ("architecture", r.architecture or "-"),
                 ("context", str(r.context_length)),
                 ("license", r.license),
+                ("use policy", r.use_policy or "-"),
                 ("sha256" if r.sha256 else "url", r.sha256 or r.base_url or "-"),
                 ("file", r.path or "-"),
                 ("origin", r.origin),
@@ -163,6 +164,12 @@ def make_cli(backend: Backend) -> typer.Typer:
         chat_template: Annotated[str | None, typer.Option(help="llama.cpp template name, if not embedded.")] = None,
         in_place: Annotated[bool, typer.Option(help="Register the file where it is instead of copying it.")] = False,
         eligible: Eligible = None,
+        use_policy: Annotated[
+            str | None,
+            typer.Option(
+                help="The acceptable-use policy that comes with the licence (e.g. Meta's Llama AUP, by URL or title)."
+            ),
+        ] = None,
         data_dir: DataDir = None,
     ) -> None:
         """Register a GGUF model: header checked, SHA-256 pinned, copied into the data directory."""
@@ -181,6 +188,7 @@ def make_cli(backend: Backend) -> typer.Typer:
                     expected_sha256=sha256,
                     progress=prog,
                     eligible=eligible or (),
+                    use_policy=use_policy,
                 )
         console.print(f"registered [bold]{record.name}[/] ({record.architecture}, context {record.context_length})")
         console.print(f"sha256 {record.sha256}")

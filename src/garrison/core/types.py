@@ -167,6 +167,7 @@ class ModelRecord:
     added_at: float = 0.0
     builtin: bool = False
     eligibility: Eligibility = field(default_factory=Eligibility)  # default: nobody
+    use_policy: str | None = None  # the acceptable-use policy that comes with the licence (Meta's AUP...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -405,6 +405,7 @@ class Gateway:
             record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
             try:
                 self._check_input(principal, (Message("user", request.prompt),))
+                await self._check_with_model(principal, (Message("user", request.prompt),))
                 request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
                 self.limits.check_completion(request, engine.context_length)
                 result = await engine.complete(request)
@@ -438,6 +439,7 @@ class Gateway:
     async def _completion_stream(
         self, principal: Principal, request: CompletionRequest, engine: Engine, call: Call
     ) -> AsyncIterator[Delta]:
+        await self._check_with_model(principal, (Message("user", request.prompt),))
         request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
         self.limits.check_completion(request, engine.context_length)
         restorer = shield.restorer if shield is not None else None

@@ -114,6 +114,7 @@ class ModelService:
         expected_sha256: str | None = None,
         progress: Callable[[int], Progress] | None = None,
         eligible: Sequence[str] = (),
+        use_policy: str | None = None,
     ) -> ModelRecord:
         """Register a GGUF file: its header is read, its hash pinned, and (by default) it is copied
         into the data directory so the catalog never depends on removable media. Nobody may use
@@ -151,6 +152,7 @@ class ModelService:
             sha256=digest,
             size_bytes=size,
             license=license.strip(),
+            use_policy=(use_policy or "").strip() or None,
             origin=origin.strip() or f"registered from {path}",
             context_length=int(ctx),
             chat_template=chat_template,

@@ -201,6 +201,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX guard_flags_org ON guard_flags (organisation, flagged_at);
     """,
+    # 6: the acceptable-use policy that comes with a model's licence
+    """
+    ALTER TABLE models ADD COLUMN use_policy TEXT
+    """,
 )
 
 
