@@ -191,6 +191,15 @@ class Gateway:
         _, engine = self._pool.get(self._guard_model)
         await self._guard.check_with_model(principal, messages, engine.chat, self._guard_model)
 
+    async def _guard_input(self, principal: Principal, messages: tuple[Message, ...]) -> None:
+        self._check_input(principal, messages)
+        await self._check_with_model(principal, messages)
+
+    def _check_answer(self, principal: Principal, text: str) -> None:
+        watch = self._watch(principal)
+        if watch is not None:
+            watch.feed(text, final=True)
+
     def _watch(self, principal: Principal) -> OutputWatch | None:
         return self._guard.watch(principal) if self._guard is not None else None
 
@@ -239,8 +248,7 @@ class Gateway:
         started = time.perf_counter()
         record, engine = self._enter(principal, request.model, Capability.CHAT, endpoint, call)
         try:
-            self._check_input(principal, request.messages)
-            await self._check_with_model(principal, request.messages)
+            await self._guard_input(principal, request.messages)
             hits: list[Hit] | None = None
             if request.retrieval is not None:
                 request, hits = await self._ground(principal, request, engine.context_length, call)
@@ -252,9 +260,7 @@ class Gateway:
             request, shield = await self._shield_chat(principal, request, call, engine.context_length)
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
-            watch = self._watch(principal)
-            if watch is not None:
-                watch.feed(result.text, final=True)
+            self._check_answer(principal, result.text)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
@@ -404,14 +410,11 @@ class Gateway:
         with self._recorded(principal, call):
             record, engine = self._enter(principal, request.model, Capability.COMPLETION, endpoint, call)
             try:
-                self._check_input(principal, (Message("user", request.prompt),))
-                await self._check_with_model(principal, (Message("user", request.prompt),))
+                await self._guard_input(principal, (Message("user", request.prompt),))
                 request, shield = await self._shield_prompt(principal, request, call, engine.context_length)
                 self.limits.check_completion(request, engine.context_length)
                 result = await engine.complete(request)
-                watch = self._watch(principal)
-                if watch is not None:
-                    watch.feed(result.text, final=True)
+                self._check_answer(principal, result.text)
             except GarrisonError as exc:
                 self._count_error(endpoint, record.name, exc)
                 raise
