@@ -12,7 +12,7 @@ from garrison.app import build, create_asgi
 from garrison.config import Settings
 from garrison.core.errors import ContentBlocked
 from garrison.core.guard import GuardAction, GuardPolicy
-from garrison.core.types import ChatRequest, Message
+from garrison.core.types import ChatRequest, Generation, Message, Usage
 from garrison.engines.fake import FakeEngine
 from garrison.guard import llamaguard
 from garrison.guard.builtin import BuiltinGuard, normalise
@@ -130,3 +130,38 @@ def test_a_guard_model_that_is_not_served_stops_the_start(tmp_path: Path) -> Non
     person(rt)
     with pytest.raises(ConfigurationError, match="GARRISON_GUARD_MODEL names 'llama-guard', which is not served"):
         prepare(rt)
+
+
+class _JudgingGuard(FakeEngine):
+    """A stand-in Llama Guard: prompts are safe, answers are hateful."""
+
+    async def chat(self, request: ChatRequest) -> Generation:
+        self.received.append(request)
+        unsafe = "in 'Agent' messages" in request.messages[0].content
+        return Generation("unsafe\nS10" if unsafe else "safe", "stop", Usage())
+
+
+async def test_the_guard_model_judges_the_answer_too(tmp_path: Path) -> None:
+    engines: dict[str, FakeEngine] = {}
+
+    def factory(record: object) -> FakeEngine:
+        name = record.name  # type: ignore[attr-defined]
+        engines[name] = _JudgingGuard(name) if name == "llama-guard" else FakeEngine(name)
+        return engines[name]
+
+    rt = build(Settings(data_dir=tmp_path / "d", guard_model="llama-guard"), create=True, factory=factory)
+    ModelRepository(rt.db).insert(fake_record())
+    ModelRepository(rt.db).insert(replace(fake_record("llama-guard"), use_policy="Llama 3 Acceptable Use Policy"))
+    person(rt, "ana", role="analyst", organisation="mod-it")
+    app = create_asgi(rt)
+    async with app.router.lifespan_context(app):
+        from garrison.service.identity import principal_for
+
+        user = next(u for u in rt.services.identity.users(rt.services.console) if u.id == "ana")
+        who = principal_for(user, rt.services.identity.member("ana")[1])
+        with pytest.raises(ContentBlocked) as blocked:
+            await rt.gateway.chat(who, ChatRequest("fake-model", (Message("user", "Tell me about the depot"),)))
+        assert blocked.value.category == "S10"
+        judged = [r.messages[0].content for r in engines["llama-guard"].received]  # type: ignore[union-attr]
+        assert "in 'User' messages" in judged[0] and "Agent: echo:" in judged[1]
+        assert engines["fake-model"].received  # the model answered; its answer was refused

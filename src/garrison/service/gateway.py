@@ -184,12 +184,15 @@ class Gateway:
         if self._guard is not None:
             self._guard.check_input(principal, messages)
 
-    async def _check_with_model(self, principal: Principal, messages: tuple[Message, ...]) -> None:
-        """The registered guard model (Llama Guard), when the deployment names one."""
+    async def _check_with_model(
+        self, principal: Principal, messages: tuple[Message, ...], answer: str | None = None
+    ) -> None:
+        """The registered guard model (Llama Guard), when the deployment names one: on the prompt,
+        or (``answer``) on the model's answer to it."""
         if self._guard is None or self._guard_model is None:
             return
         _, engine = self._pool.get(self._guard_model)
-        await self._guard.check_with_model(principal, messages, engine.chat, self._guard_model)
+        await self._guard.check_with_model(principal, messages, engine.chat, self._guard_model, answer=answer)
 
     async def _guard_input(self, principal: Principal, messages: tuple[Message, ...]) -> None:
         self._check_input(principal, messages)
@@ -261,6 +264,7 @@ class Gateway:
             self.limits.check_chat(request, engine.context_length)
             result = await engine.chat(request)
             self._check_answer(principal, result.text)
+            await self._check_with_model(principal, request.messages, result.text)
         except GarrisonError as exc:
             self._count_error(endpoint, record.name, exc)
             raise
@@ -367,6 +371,7 @@ class Gateway:
                     yield replace(delta, text=text)
             last = last or Delta(finish_reason="stop")
             text = clean(last.text, end=True)
+            await self._check_with_model(principal, request.messages, "".join(raw))  # the whole answer, at its end
             said.append(text)
             grounding = None
             if hits is not None and cites is not None:

@@ -140,12 +140,16 @@ class GuardService:
         messages: Sequence[Message],
         chat: Callable[[ChatRequest], Awaitable[Generation]],
         model: str,
+        *,
+        answer: str | None = None,
     ) -> Verdict | None:
-        """Llama Guard's verdict on the last user message, applied like the built-in one. An answer
-        not in its format (or a failed call) is logged; the built-in verdict already stands."""
+        """Llama Guard's verdict on the last user message (or, given ``answer``, on the model's
+        answer to it: the "Agent" turn), applied like the built-in one. An answer not in its format
+        (or a failed call) is logged; the built-in verdict already stands."""
+        turns = list(messages) if answer is None else [*messages, Message("assistant", answer)]
         request = ChatRequest(
             model=model,
-            messages=(Message("user", llamaguard.prompt(messages)),),
+            messages=(Message("user", llamaguard.prompt(turns, "User" if answer is None else "Agent")),),
             sampling=Sampling(max_tokens=16, temperature=0.0),
         )
         try:
@@ -153,7 +157,10 @@ class GuardService:
         except (llamaguard.LlamaGuardError, GarrisonError) as exc:
             log.warning("guard model %s gave no verdict: %s", model, exc)
             return None
-        return self.enforce(p, self.policy(p.organisation), verdict, "input")
+        policy = self.policy(p.organisation)
+        if answer is not None and not policy.output:
+            return None
+        return self.enforce(p, policy, verdict, "input" if answer is None else "output")
 
     def watch(self, p: Principal) -> OutputWatch:
         return OutputWatch(self, p, self.policy(p.organisation))
