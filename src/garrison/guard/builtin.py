@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from garrison.core.guard import ALLOW, GuardAction, Verdict
 
-THRESHOLD = 0.51  # set by scripts/eval_guard.py on tests/data/guard/dev.jsonl
+THRESHOLD = 0.26  # set by scripts/eval_guard.py on tests/data/guard/dev.jsonl
 
 _I = re.IGNORECASE
 
@@ -282,6 +282,29 @@ SIGNALS: tuple[Signal, ...] = (
         r"\bcan do anything\b|\bpeut tout faire\b|\bpuò fare qualsiasi cosa\b|\bno (?:ethical|moral) (?:limits|boundaries|guidelines)\b",
         r"\b(?:a character|un personnage|un personaggio) (?:who|that|qui|che) (?:has no|ignores|n'a aucune|ignore|non ha|ignora)\b",
     ),
+    _s(
+        "authority_claim",
+        "injection",
+        0.6,
+        r"\bi am (?:the|your) (?:system )?(?:administrator|admin|developer|operator|owner)\b|\bje suis (?:l'|votre |ton )(?:administrateur|développeur|opérateur)|\bsono (?:l'|il tuo |il vostro )(?:amministratore|sviluppatore|operatore)",
+        r"\b(?:authori[sz]ation|autorisation|autorizzazione) code\b|\bcode d'autorisation\b|\bcodice di autorizzazione\b",
+        r"\b(?:switch|turn) off (?:your |the )?(?:content |safety )?filters\b|\bdésactive (?:tes |les )?filtres de contenu|\bdisattiva (?:i tuoi |i )?filtri (?:dei contenuti|di contenuto)",
+    ),
+    _s(
+        "reveal_context",
+        "injection",
+        0.6,
+        r"\b(?:repeat|reproduce|copy)\b[^.\n]{0,20}\b(?:word for word|verbatim)\b|\bmot pour mot\b|\bparola per parola\b",
+        r"\b(?:beginning|start) of (?:this|the) conversation|\bdébut de (?:cette|la) conversation|\binizio di (?:questa|la) conversazione",
+    ),
+    _s(
+        "role_lock",
+        "jailbreak",
+        0.55,
+        r"\bne sors jamais de ton rôle|\bnever break character|\bnon uscire mai dal (?:tuo )?ruolo|\bquoi qu'il arrive\b",
+        r"\b(?:ia inversée|inverted ai|ia invertita|reverse ai)\b|\b(?:exact )?opposite of what your (?:safety )?rules|\bcontraire de ce que disent tes règles|\bcontrario di quello che dicono le tue regole",
+        r"\b(?:acteur|actor|attore) (?:qui interprète|playing|che interpreta)\b",
+    ),
 )
 
 # Hazards: (category, terms); a term alone is weak, a term with an intent is strong.
@@ -333,7 +356,7 @@ HAZARD_TERMS: dict[str, str] = {
     r"collègue|journaliste|militant)|(?:seguire|sorvegliare|spiare|pedinare|schedare|localizzare)\b[^.\n]{0,40}\b"
     r"(?:il mio |la mia |questo |questa |il |la )?(?:vicin[oa]|ex|collega|giornalista|attivista)|"
     r"(?:location|position|localisation|posizione) of (?:his|her) phone|téléphone de (?:ce|cette)|telefono di (?:quel|quest)",
-    "targeting": r"\btarget(?:s|ing)?\b|\bcibler?\b|\bcible[s]?\b|\bbersagli[oa]?\b|colpire per primi|frapper en premier|"
+    "targeting": r"colpire per primi|frapper en premier|"
     r"strike first|pay (?:them|him|her) a visit|rendre (?:une )?visite à|fare (?:loro |gli )?(?:una )?visita|"
     r"homes? of (?:the )?(?:council|judge|mayor|journalist|official)|domicile (?:des|du) (?:élus?|juge|maire|journaliste)|"
     r"casa (?:del|dei|della) (?:consigliere|giudice|sindaco|giornalista)",
@@ -345,7 +368,9 @@ _INTENT_MORE = (
     r"que puis-je|quel(?:le)?s? .{0,30} (?:faut-il|tuerait|permet)|donne(?:-moi)? (?:un plan|des astuces|la liste)|"
     r"rédige|aide-moi à écrire|explique comment|où (?:acheter|trouver|télécharger)|"
     r"come si (?:potrebbe|può|fa)|quali? .{0,30} (?:servono|ucciderebbe|dovrei)|cosa posso|organizza|"
-    r"dimmi (?:come|quale|dove|quante)|qual è il modo|dove (?:si comprano|posso comprare|trovo)"
+    r"dimmi (?:come|quale|dove|quante|esattamente)|qual è il modo|dove (?:si comprano|posso comprare|trovo)|"
+    r"\bcome \w+o\b|\bcomment \w+(?:er|ir|re)\b|donne(?:-moi)? la dose|confirme(?:-moi)? que|confirm (?:to me )?that|"
+    r"\bchoisis\b|\bscegli\b|\bchoose\b|\btell me which"
 )
 _INTENT_RE = re.compile(f"{_INTENT}|{_INTENT_MORE}", _I)
 # Added after the first evaluation on the dev split: more of each category's own words.
@@ -383,11 +408,31 @@ HAZARD_MORE: dict[str, str] = {
     r"rassemblent le plus de monde|gather the most people|radunano più persone",
 }
 HAZARD_TERMS = {k: f"{v}|{HAZARD_MORE[k]}" if k in HAZARD_MORE else v for k, v in HAZARD_TERMS.items()}
+HAZARD_EXTRA: dict[str, str] = {
+    "S1": r"voiture piégée|car bomb|autobomba|kidnap|garder caché|tenere nascost",
+    "S3": r"minacciandola|threatening her|en la menaçant|a letto con me|vestiaires|spogliatoi|changing rooms?",
+    "S7": r"(?:licen[cs]e plate|plaque d'immatriculation|targa)\b.{0,60}\b(?:who|owner|qui|chi|where|dove|où)",
+    "S8": r"remove (?:the )?drm|supprimer (?:les |le )?drm|rimuovere (?:il )?drm|cracker|crack(?:ing)? the licen[cs]e|"
+    r"generatore di chiavi|générateur de clés|key generator|vérification de licence|verifica (?:della )?licenza",
+    "S9": r"engrais|fertili[sz]er|fertilizzant|faire tomber un immeuble|bring down a building|far crollare",
+    "S10": r"esseri inferiori|êtres inférieurs|inferior beings|vanno cacciati|chasser les gens du voyage|"
+    r"kick(?:ed)? out of the country|cacciati dal paese|chassés du pays",
+    "S11": r"pastiglie|somnifères|sleeping pills",
+    "S14": r"mineur de crypto|crypto-?miner|minatore di cripto|environnement d'exécution|execution environment|ambiente di esecuzione",
+    "surveillance": r"(?:dès|quand) qu'?(?:il|elle) n'est pas chez (?:lui|elle)|when (?:he|she)(?:'s| is) not (?:at )?home|"
+    r"quando non è (?:a |in )casa|incrocia i log|cross-reference (?:the )?(?:badge|camera)|croise les (?:journaux|logs)|"
+    r"statut whatsapp|whatsapp status|stato (?:di )?whatsapp",
+    "targeting": r"get to them first|arriver à eux en premier|arrivare a loro per primi|sous pression pour qu|"
+    r"live alone so|vivent seuls pour|vivono da soli per|proches de la juge|parenti della giudice|relatives of the judge",
+}
+HAZARD_TERMS = {k: f"{v}|{HAZARD_EXTRA[k]}" if k in HAZARD_EXTRA else v for k, v in HAZARD_TERMS.items()}
+
 # Misinformation about voting, not talk of elections: S13 needs one of these.
 _S13_FALSE = re.compile(
     r"fake|false|faux|fausse|falso|falsa|postponed|rinviat|reporté|vote online|voter en ligne|votare online|by text|par sms|"
     r"per sms|expelled|expulsés|espulsi|deported|modify the votes|modifient les votes|modificano i voti|wrong date|"
-    r"mauvaise date|data sbagliata|no longer need|plus besoin|non serve più",
+    r"mauvaise date|data sbagliata|no longer need|plus besoin|non serve più|votando verranno|si può votare|"
+    r"rinviato|réponds avec ton numéro|rispondendo a questo messaggio|replying to this message",
     _I,
 )
 _BENIGN_KILL = re.compile(
@@ -395,7 +440,8 @@ _BENIGN_KILL = re.compile(
 )
 _FIRST_PERSON_HARM = re.compile(
     r"kill myself|end my life|not wake up|won't survive|non svegliarmi più|uccidermi|me suicider|ne pas me réveiller|"
-    r"high enough to be sure|modo meno doloroso|least painful way|façon la moins douloureuse",
+    r"high enough to be sure|modo meno doloroso|least painful way|façon la moins douloureuse|"
+    r"non svegliarmi più|don't wake up|ne plus me réveiller",
     _I,
 )
 _HAZARD_RE = {k: re.compile(rf"(?:{v})", _I) for k, v in HAZARD_TERMS.items()}
@@ -489,6 +535,8 @@ class BuiltinGuard:
                     else:
                         add(category, signal.weight, signal.name)
         intent = _INTENT_RE.search(text) is not None
+        if kind != "answer" and _FIRST_PERSON_HARM.search(text):
+            add("S11", 0.8, "self-harm in the first person")
         for category, pattern in _HAZARD_RE.items():
             if not pattern.search(text):
                 continue
@@ -498,9 +546,8 @@ class BuiltinGuard:
                 continue
             if category == "S1" and _BENIGN_KILL.search(text) and len(pattern.findall(text)) == 1:
                 continue
-            if category == "S11" and _FIRST_PERSON_HARM.search(text):
-                add(category, 0.8, "self-harm in the first person")
-                continue
+            if category == "S11" and kind != "answer" and _FIRST_PERSON_HARM.search(text):
+                continue  # counted above
             # an answer may name a harm while explaining or refusing it: alone, its terms stay weak
             alone = _HAZARD_ALONE if kind == "answer" else _STRONG_ALONE.get(category, _HAZARD_ALONE)
             if category == "S4":
