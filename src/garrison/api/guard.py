@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
+from garrison.api.schemas import organisation_of
 from garrison.core.guard import CATEGORIES, Flag, GuardPolicy
 from garrison.core.types import Principal
 from garrison.service.container import Services
@@ -43,19 +44,19 @@ def guard_router(services: Services, caller: Any) -> APIRouter:
 
     @router.get("/policy")
     async def get_policy(organisation: str | None = None, who: Principal = caller) -> dict[str, Any]:
-        org = organisation or who.organisation or ""
+        org = organisation_of(organisation, who)
         return _policy_body(org, guard.get_policy(who, org))
 
     @router.patch("/policy")
     async def set_policy(
         body: dict[str, Any], organisation: str | None = None, who: Principal = caller
     ) -> dict[str, Any]:
-        org = organisation or who.organisation or ""
+        org = organisation_of(organisation, who)
         return _policy_body(org, guard.set_policy(who, org, body))
 
     @router.get("/flags")
     async def flags(pending: bool = False, organisation: str | None = None, who: Principal = caller) -> dict[str, Any]:
-        org = organisation or who.organisation or ""
+        org = organisation_of(organisation, who)
         return {"object": "list", "data": [flag_dict(f) for f in guard.flags(who, org, pending=pending)]}
 
     @router.post("/flags/{chunk_id}")

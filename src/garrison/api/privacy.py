@@ -9,6 +9,7 @@ import anyio
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from garrison.api.schemas import organisation_of
 from garrison.core.privacy import Operator, PrivacyNote, PrivacyPolicy
 from garrison.core.types import Principal
 from garrison.service.container import Services
@@ -89,14 +90,14 @@ def privacy_router(services: Services, caller: Any) -> APIRouter:
 
     @router.get("/policy")
     async def get_policy(organisation: str | None = None, who: Principal = caller) -> dict[str, Any]:
-        org = organisation or who.organisation or ""
+        org = organisation_of(organisation, who)
         return _policy_body(org, privacy.get_policy(who, org))
 
     @router.patch("/policy")
     async def set_policy(
         body: dict[str, Any], organisation: str | None = None, who: Principal = caller
     ) -> dict[str, Any]:
-        org = organisation or who.organisation or ""
+        org = organisation_of(organisation, who)
         return _policy_body(org, privacy.set_policy(who, org, body))
 
     return router

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from garrison.core.documents import Retrieval
 from garrison.core.errors import InvalidRequest
-from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Message, Sampling
+from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Message, Principal, Sampling
 
 
 class _Body(BaseModel):
@@ -160,3 +160,9 @@ class EmbeddingBody(_Body):
         else:
             raise InvalidRequest("token-id input is not supported; send text", param="input")
         return EmbeddingRequest(model=self.model, inputs=inputs)
+
+
+def organisation_of(organisation: str | None, who: Principal) -> str:
+    """The organisation a per-organisation route acts on: the one named, else the caller's own (the
+    service decides whether the caller may)."""
+    return organisation or who.organisation or ""

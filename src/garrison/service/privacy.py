@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from garrison.core.errors import InvalidRequest, NotFound
-from garrison.core.events import AuditEvent
+from garrison.core.events import AuditEvent, AuditSink
 from garrison.core.privacy import ENTITIES, LANGUAGES, Operator, PrivacyNote, PrivacyPolicy, Span
 from garrison.core.types import ROLES, Principal
 from garrison.privacy.detector import Detection, Detector, PatternScanner
@@ -93,7 +93,7 @@ class Redactor:
 class RedactingSink:
     """An audit sink that redacts each event's free text before the log gets it."""
 
-    def __init__(self, inner: Any, redact: Callable[[AuditEvent], AuditEvent]) -> None:
+    def __init__(self, inner: AuditSink, redact: Callable[[AuditEvent], AuditEvent]) -> None:
         self._inner = inner
         self._redact = redact
 
