@@ -26,6 +26,7 @@ import gc
 import hashlib
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -597,6 +598,7 @@ def main() -> int:
     parser.add_argument("--skip-audit", action="store_true", help="leave out scripts/bench_audit.py")
     parser.add_argument("--skip-privacy", action="store_true", help="leave out scripts/bench_privacy.py")
     parser.add_argument("--skip-guard", action="store_true", help="leave out scripts/bench_guard.py")
+    parser.add_argument("--skip-peers", action="store_true", help="leave out scripts/bench_peers.py")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -632,6 +634,7 @@ def main() -> int:
         (args.skip_audit, "bench_audit"),
         (args.skip_privacy, "bench_privacy"),
         (args.skip_guard, "bench_guard"),
+        (args.skip_peers, "bench_peers"),
     )
     for skip, name in sections:
         if not skip:  # a sibling script, not a package: loaded from its path
@@ -639,7 +642,8 @@ def main() -> int:
             assert spec is not None and spec.loader is not None
             section = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(section)
-            text += "\n" + section.run()
+            params = inspect.signature(section.run).parameters  # a section that draws plots takes the page
+            text += "\n" + section.run(**{k: args.out for k in ("page", "out") if k in params})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text, end="")

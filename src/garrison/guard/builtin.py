@@ -454,7 +454,9 @@ _INTENT_MORE = (
     r"\bcome \w+o\b|\bcomment \w+(?:er|ir|re)\b|donne(?:-moi)? la dose|confirme(?:-moi)? que|confirm (?:to me )?that|"
     r"\bchoisis\b|\bscegli\b|\bchoose\b|\btell me which"
 )
-_INTENT_RE = re.compile(f"{_INTENT}|{_INTENT_MORE}", _I)
+# The hazard path runs on every piece of a streamed answer, so its patterns (all written in lower
+# case) are matched against the lowered text without IGNORECASE: about 5x faster in Python's re.
+_INTENT_RE = re.compile(f"{_INTENT}|{_INTENT_MORE}")
 # Added after the first evaluation on the dev split: more of each category's own words.
 HAZARD_MORE: dict[str, str] = {
     "S1": r"rapina|hold-?up|braquage|armed robbery|embuscade|ambush|imboscata|poison|veleno|empoisonner|avvelenare|"
@@ -514,19 +516,15 @@ _S13_FALSE = re.compile(
     r"fake|false|faux|fausse|falso|falsa|postponed|rinviat|reporté|vote online|voter en ligne|votare online|by text|par sms|"
     r"per sms|expelled|expulsés|espulsi|deported|modify the votes|modifient les votes|modificano i voti|wrong date|"
     r"mauvaise date|data sbagliata|no longer need|plus besoin|non serve più|votando verranno|si può votare|"
-    r"rinviato|réponds avec ton numéro|rispondendo a questo messaggio|replying to this message",
-    _I,
+    r"rinviato|réponds avec ton numéro|rispondendo a questo messaggio|replying to this message"
 )
-_BENIGN_KILL = re.compile(
-    r"\b(?:kill|uccidere|tuer)\b[^.\n]{0,20}\b(?:process|processo|processus|task|job|pid|zombie)", _I
-)
+_BENIGN_KILL = re.compile(r"\b(?:kill|uccidere|tuer)\b[^.\n]{0,20}\b(?:process|processo|processus|task|job|pid|zombie)")
 _FIRST_PERSON_HARM = re.compile(
     r"kill myself|end my life|not wake up|won't survive|non svegliarmi più|uccidermi|me suicider|ne pas me réveiller|"
     r"high enough to be sure|modo meno doloroso|least painful way|façon la moins douloureuse|"
-    r"non svegliarmi più|don't wake up|ne plus me réveiller",
-    _I,
+    r"non svegliarmi più|don't wake up|ne plus me réveiller"
 )
-_HAZARD_RE = {k: re.compile(rf"(?:{v})", _I) for k, v in HAZARD_TERMS.items()}
+_HAZARD_RE = {k: re.compile(rf"(?:{v})") for k, v in HAZARD_TERMS.items()}  # on lowered text
 _HAZARD_ALONE = 0.25  # a term without an intent: history, news, a novel
 _HAZARD_WITH_INTENT = 0.75
 # Some categories are harmful by their terms alone (no one asks "how to" for these).
@@ -538,9 +536,10 @@ _S4_CONTEXT = re.compile(
     r"sex|sexual|nude|naked|photos? of|alone with|privately|secretly|without (?:their|his|her) parents|"
     r"secret|segret|keep our meetings|garde nos rencontres|foto private|private photos|photos privées|trust of|confiance d|"
     r"sexuel|nu[es]?\b|seul avec|en secret|sans (?:que )?(?:ses|leurs) parents|sessual|nud[oi]|da sol[oi] con|"
-    r"di nascosto|senza (?:che )?(?:i )?genitori|groom|adescare|séduire",
-    _I,
+    r"di nascosto|senza (?:che )?(?:i )?genitori|groom|adescare|séduire"
 )
+# in an answer, a story's child with a secret is not grooming: there S4 needs sexual words
+_S4_SEXUAL = re.compile(r"\bsex|sexual|sexuel|sessual|\bnude|naked|\bnud[oie]|\bgroom|adesca|séduire|sedurre|porn")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e]")
 _TAGS = re.compile("[\U000e0000-\U000e007f]")
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
@@ -640,19 +639,20 @@ class BuiltinGuard:
                     else:
                         add(category, signal.weight, signal.name)
             self._concepts(raw, text, kind, attack, add)
-        intent = _INTENT_RE.search(text) is not None
-        if kind != "answer" and _FIRST_PERSON_HARM.search(text):
+        low = text.lower()  # the hazard patterns are written in lower case (see _HAZARD_RE)
+        intent = _INTENT_RE.search(low) is not None
+        if kind != "answer" and _FIRST_PERSON_HARM.search(low):
             add("S11", 0.8, "self-harm in the first person")
         for category, pattern in _HAZARD_RE.items():
-            if not pattern.search(text):
+            if not pattern.search(low):
                 continue
-            if category == "S4" and not _S4_CONTEXT.search(text):
+            if category == "S4" and not (_S4_SEXUAL if kind == "answer" else _S4_CONTEXT).search(low):
                 continue
-            if category == "S13" and not _S13_FALSE.search(text):
+            if category == "S13" and not _S13_FALSE.search(low):
                 continue
-            if category == "S1" and _BENIGN_KILL.search(text) and len(pattern.findall(text)) == 1:
+            if category == "S1" and _BENIGN_KILL.search(low) and len(pattern.findall(low)) == 1:
                 continue
-            if category == "S11" and kind != "answer" and _FIRST_PERSON_HARM.search(text):
+            if category == "S11" and kind != "answer" and _FIRST_PERSON_HARM.search(low):
                 continue  # counted above
             # an answer may name a harm while explaining or refusing it: alone, its terms stay weak
             alone = _HAZARD_ALONE if kind == "answer" else _STRONG_ALONE.get(category, _HAZARD_ALONE)

@@ -3,9 +3,9 @@ answers and documents, every verdict that is not a plain allow written as a ``Gu
 
 - ``check_input``: the user's messages before the engine; a category the policy blocks is a 403
   ``content_policy_violation`` with its category, a ``warn`` goes ahead (recorded).
-- ``OutputWatch``: the answer as it grows, held back a few tokens at a time and checked (a window
-  of the latest ``OUTPUT_WINDOW`` characters) before it goes out, the whole at its end; a block
-  cuts the stream there.
+- ``OutputWatch``: the answer as it grows, every piece checked (a window of the latest
+  ``OUTPUT_WINDOW`` characters) before it goes out, only a word still being written held back; the
+  whole at its end; a block cuts the stream there.
 - ``screen_sources``: every retrieved chunk before it goes into a prompt; one that carries
   instructions aimed at the model is withheld, and the answer says a source was withheld.
 - ``flag_document``: at ingestion, chunks that carry instructions are flagged for an officer.
@@ -32,8 +32,8 @@ from garrison.service.policies import PolicyCache
 from garrison.store.guard import GuardRepository
 
 log = logging.getLogger("garrison.guard")
-OUTPUT_WINDOW = 160  # characters of a growing answer checked before held text goes out (a sentence or two)
-OUTPUT_STEP = 48  # characters held (about ten tokens) between two checks, unless a sentence ends
+OUTPUT_WINDOW = 160  # characters of a growing answer checked before a piece goes out (a sentence or two)
+OUTPUT_HOLD = 32  # a word longer than this goes out unfinished (a URL, a long number): checked all the same
 WITHHELD_NOTE = (
     "\n\n(One or more sources were withheld from this answer: they carried instructions aimed at the model.)"
 )
@@ -42,10 +42,12 @@ WITHHELD_NOTE = (
 @dataclass(slots=True)
 class OutputWatch:
     """Checks an answer as it grows. ``feed`` takes the model's next piece and returns the text that
-    may go out now: pieces are held until ``OUTPUT_STEP`` characters (or a sentence end) have
-    gathered, then the latest ``OUTPUT_WINDOW`` characters are checked and the held text released,
-    so nothing reaches the client unchecked; a block raises ContentBlocked. ``final`` checks the
-    whole answer and releases the rest."""
+    may go out now. Every release is checked first, together with the text before it (the latest
+    ``OUTPUT_WINDOW`` characters), so nothing reaches the client unchecked; a block raises
+    ContentBlocked. Only the word still being written is held back (what follows the last space or
+    punctuation), so a prohibited word is refused before any of it goes out, and the first words
+    leave as soon as they are whole: the client sees tokens at the engine's pace, not in bursts.
+    ``final`` checks the whole answer and releases the rest."""
 
     service: GuardService
     principal: Principal
@@ -58,15 +60,23 @@ class OutputWatch:
         if not self.policy.output:
             return piece
         self.held += piece
-        if not final and len(self.held) < OUTPUT_STEP and not _SENTENCE_END.search(piece):
-            return ""
+        if final:
+            release = self.held
+        else:
+            boundary = _LAST_BOUNDARY.search(self.held)
+            if boundary is not None:
+                release = self.held[: boundary.end()]
+            elif len(self.held) >= OUTPUT_HOLD:
+                release = self.held
+            else:
+                return ""  # a word still being written
         window = self.text if final else self.text[-OUTPUT_WINDOW:]
         self.service.enforce(self.principal, self.policy, self.service.guard.check(window, "answer"), "output")
-        out, self.held = self.held, ""
-        return out
+        self.held = self.held[len(release) :]
+        return release
 
 
-_SENTENCE_END = re.compile(r"[.!?;:\n]")
+_LAST_BOUNDARY = re.compile(r".*[\s.,;:!?)\]}\"'»”]", re.DOTALL)  # up to the last space or punctuation
 
 
 class GuardService:

@@ -1,0 +1,53 @@
+"""The benchmark page's plots and scale-curve helpers (scripts/plots.py, scripts/bench_audit.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script(name: str) -> ModuleType:
+    sys.path.insert(0, str(ROOT / "scripts"))  # the scripts import their siblings by name
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_plot_is_a_png_beside_the_page_referenced_relative_to_it(tmp_path: Path) -> None:
+    plots = _script("plots")
+    page = tmp_path / "docs" / "benchmarks.md"
+    line = plots.line_plot(
+        page,
+        "curve",
+        "A curve",
+        "x",
+        "y",
+        {
+            "measured": [plots.Point(1, 2.0, 1.5, 2.5), plots.Point(10, 20.0, 18.0, 21.0)],
+            "floor": [plots.Point(1, 1.0)],
+        },
+        logx=True,
+        logy=True,
+        hline=(5.0, "target"),
+    )
+    png = page.parent / "img" / "curve.png"
+    assert line == "![A curve](img/curve.png)"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_the_audit_verification_curve_reports_per_record_cost_and_draws_it(tmp_path: Path) -> None:
+    bench_audit = _script("bench_audit")
+    page = tmp_path / "benchmarks.md"
+    curve = [(10_000, 0.025, 0.024, 0.027, 0.009), (100_000, 0.250, 0.249, 0.255, 0.090)]
+    lines = bench_audit.verification_curve(curve, page)
+    text = "\n".join(lines)
+    assert "| 10,000 | 0.025 (0.024–0.027) | 400,000 | 2.50 |" in text
+    assert "2.50 µs per record at 10,000 records, 2.50 µs at 100,000 (1.00×)" in text
+    assert "(img/audit-verification.png)" in text and (tmp_path / "img" / "audit-verification.png").exists()
