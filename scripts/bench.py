@@ -41,6 +41,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
@@ -111,6 +112,19 @@ JOBS = tuple(
     Job(f"Write a long story about {topic}. Describe every scene in great detail.", SEED + i)
     for i, topic in enumerate(TOPICS)
 )
+
+
+def stream_body(job: Job, max_tokens: int) -> dict[str, Any]:
+    """The JSON of a streamed chat request for ``job``, the same for every server measured."""
+    return {
+        "model": EMBEDDED_NAME,
+        "messages": [{"role": "user", "content": job.prompt}],
+        "max_tokens": max_tokens,
+        "temperature": 0,
+        "seed": job.seed,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,17 +318,8 @@ async def http_block(server: Server, max_tokens: int, block: int, lean: Results,
     )
 
     async def lean_one(job: Job) -> int:
-        body = {
-            "model": EMBEDDED_NAME,
-            "messages": [{"role": "user", "content": job.prompt}],
-            "max_tokens": max_tokens,
-            "temperature": 0,
-            "seed": job.seed,
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
         tokens = 0
-        async with raw.stream("POST", "/v1/chat/completions", json=body) as response:
+        async with raw.stream("POST", "/v1/chat/completions", json=stream_body(job, max_tokens)) as response:
             response.raise_for_status()
             async for line in response.aiter_lines():
                 if line.startswith("data: {") and '"usage":{' in line:

@@ -48,7 +48,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import httpx
 
@@ -63,9 +62,12 @@ from bench import (
     THREADS,
     TOPICS,
     Garrison,
+    Job,
     busy_ticks,
     client_priority,
+    log,
     process_ticks,
+    stream_body,
 )
 from garrison.catalog.embedded import EMBEDDED_NAME, locate_embedded
 
@@ -101,16 +103,6 @@ PROMPT_TOPICS = (
     "a mapmaker who draws a country that does not exist",
     "a lighthouse that walks along the coast at night",
 )
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    prompt: str
-    seed: int
 
 
 JOBS = tuple(
@@ -415,22 +407,10 @@ class Target:
     own: tuple[int, ...]  # the processes whose memory is the target's own
 
 
-def body(job: Job, max_tokens: int) -> dict[str, Any]:
-    return {
-        "model": EMBEDDED_NAME,
-        "messages": [{"role": "user", "content": job.prompt}],
-        "max_tokens": max_tokens,
-        "temperature": 0,
-        "seed": job.seed,
-        "stream": True,
-        "stream_options": {"include_usage": True},
-    }
-
-
 async def one_stream(client: httpx.AsyncClient, job: Job, max_tokens: int) -> Stream:
     """One streamed chat. Sent once more, timed afresh, when the server closed a kept-alive connection
     as the request went out (cpp-httplib closes idle ones): no answer had begun, nothing was measured."""
-    request = client.build_request("POST", "/v1/chat/completions", json=body(job, max_tokens))
+    request = client.build_request("POST", "/v1/chat/completions", json=stream_body(job, max_tokens))
     for retried in (False, True):
         started = time.perf_counter()
         try:
