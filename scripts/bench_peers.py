@@ -84,7 +84,8 @@ STREAMS = (1, 4, 8, 16)
 LLAMA = "llama.cpp server"
 LITELLM = "LiteLLM proxy"
 GARRISON = "Garrison"
-TARGETS = (LLAMA, LITELLM, GARRISON)
+BARE = "Garrison, guards and privacy off"  # the same server with its output guard and pseudonymisation off
+TARGETS = (LLAMA, LITELLM, GARRISON, BARE)
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
 # bench.py's eight topics but one, and nine more: sixteen streams get sixteen different prompts. Left out:
@@ -638,6 +639,19 @@ def garrison_block(setup: Setup, block: int, figures: dict[str, Figures]) -> Non
             setup.notes += garrison_policies(server.root, auth)
         target = Target(GARRISON, server.root, auth, (server.pid,), (server.pid,))
         measure(target, setup.max_tokens, setup.cheap_s, block, figures[GARRISON])
+    # the control: what the guards and the pseudonymisation cost, measured on a fresh server in the same block
+    port = free_port()
+    env = {**g.env, "GARRISON_PORT": str(port)}
+    with serving(BARE, [*g.command, "serve"], env, port, "/readyz", setup.logs, setup.notes) as server:
+        auth = {"Authorization": f"Bearer {g.key}"}
+        with httpx.Client(base_url=server.root, headers=auth, trust_env=False, timeout=10) as client:
+            client.patch("/v1/guard/policy", json={"output": False}).raise_for_status()
+            client.patch("/v1/privacy/policy", json={"prompts": False, "answers": False}).raise_for_status()
+        target = Target(BARE, server.root, auth, (server.pid,), (server.pid,))
+        measure(target, setup.max_tokens, setup.cheap_s, block, figures[BARE])
+        with httpx.Client(base_url=server.root, headers=auth, trust_env=False, timeout=10) as client:
+            client.patch("/v1/guard/policy", json={"output": True}).raise_for_status()  # the defaults again,
+            client.patch("/v1/privacy/policy", json={"prompts": True, "answers": True}).raise_for_status()
 
 
 def garrison_policies(root: str, auth: dict[str, str]) -> list[str]:
@@ -657,12 +671,14 @@ def garrison_policies(root: str, auth: dict[str, str]) -> list[str]:
 
 
 def block_order(reps: int) -> list[tuple[str, ...]]:
-    """G L P | P L G ...: alternated so slow drift of the machine hits every target alike."""
-    forward = (GARRISON, LLAMA, LITELLM)
-    return [forward if b % 2 == 0 else forward[::-1] for b in range(reps)]
+    """G G0 L P | P L G G0 ...: alternated so slow drift of the machine hits every target alike
+    (Garrison and its control always run back to back, as one turn)."""
+    forward = (GARRISON, BARE, LLAMA, LITELLM)
+    backward = (LITELLM, LLAMA, GARRISON, BARE)
+    return [forward if b % 2 == 0 else backward for b in range(reps)]
 
 
-SHORT = {GARRISON: "G", LLAMA: "L", LITELLM: "P"}
+SHORT = {GARRISON: "G", LLAMA: "L", LITELLM: "P", BARE: "G0"}
 
 
 def run(quick: bool = False, *, out: Path | None = None, reps: int | None = None) -> str:
@@ -788,7 +804,7 @@ def plots(figures: dict[str, Figures], img: Path, quick: bool) -> dict[str, Path
     )
     for key, ylabel, what, title in charts:
         fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=110)
-        for name, marker in zip(TARGETS, ("o", "s", "^"), strict=True):
+        for name, marker in zip(TARGETS, ("o", "s", "^", "v"), strict=True):
             xs, med, lo, hi = [], [], [], []
             for n in STREAMS:
                 values = figures[name].of(n, what)
@@ -852,6 +868,9 @@ def report(
         "  a master key, no database; its requests carry the key.",
         f"- **{GARRISON}**: `garrison serve` with everything on: API key, default policies (input and output",
         "  guards, pseudonymisation of prompts and re-identification of answers), metering, audit log.",
+        f"- **{BARE}** (the control): the same server, started afresh right after, with the output guard",
+        "  and pseudonymisation switched off through its API (the input guard, keys, metering and audit stay):",
+        "  Garrison ÷ this control is what those features cost, measured in the same block.",
         "",
         "| | |",
         "| --- | --- |",
@@ -869,7 +888,8 @@ def report(
         "comes a token later and a chunk sometimes carries two tokens.",
         "",
         f"Only one target takes load at a time and no other server runs meanwhile. Blocks: {order} (G: Garrison,",
-        "L: llama.cpp alone, P: LiteLLM in front of it; every server started afresh per block). Each target's",
+        "G0: its control, L: llama.cpp alone, P: LiteLLM in front of it; every server started afresh per block).",
+        "Each target's",
         f"turn starts with uncounted warm-up rounds of {top} streams and of {min(STREAMS)}, then one round per",
         f"concurrency. Median of {reps} block{'s' if reps > 1 else ''} (min–max).",
         "",
@@ -939,6 +959,11 @@ def report(
         + ", ".join(f"{n}: {g_ttft[n]:+.1f} vs {l_ttft[n]:+.1f}" for n in STREAMS)
         + f" ({'met' if ok_ttft else 'missed'}); `GET /v1/models` p50 {g_cheap:+.3f} ms versus {l_cheap:+.3f} ms"
         f" ({'met' if g_cheap < l_cheap else 'missed'}).",
+        "- What the output guard and pseudonymisation cost, Garrison ÷ its control, tokens/s: "
+        + ", ".join(f"{n}: {ratio(figures, GARRISON, n) / ratio(figures, BARE, n):.3f}" for n in STREAMS)
+        + "; the control ÷ llama.cpp server: "
+        + ", ".join(f"{n}: {ratio(figures, BARE, n):.3f}" for n in STREAMS)
+        + ".",
     ]
     if notes:
         lines += ["", "### Notes from this run", "", *(f"- {note}" for note in notes)]
