@@ -630,28 +630,29 @@ def peers_block(setup: Setup, block: int, llama_first: bool, figures: dict[str, 
 
 
 def garrison_block(setup: Setup, block: int, figures: dict[str, Figures]) -> None:
+    """Garrison with its default policies, then the control (output guard and pseudonymisation off):
+    each on a fresh server, back to back in the same block, so their ratio is what those features cost."""
     g = setup.garrison
-    port = free_port()
-    env = {**g.env, "GARRISON_PORT": str(port)}
-    with serving(GARRISON, [*g.command, "serve"], env, port, "/readyz", setup.logs, setup.notes) as server:
-        auth = {"Authorization": f"Bearer {g.key}"}
-        if block == 1:
-            setup.notes += garrison_policies(server.root, auth)
-        target = Target(GARRISON, server.root, auth, (server.pid,), (server.pid,))
-        measure(target, setup.max_tokens, setup.cheap_s, block, figures[GARRISON])
-    # the control: what the guards and the pseudonymisation cost, measured on a fresh server in the same block
-    port = free_port()
-    env = {**g.env, "GARRISON_PORT": str(port)}
-    with serving(BARE, [*g.command, "serve"], env, port, "/readyz", setup.logs, setup.notes) as server:
-        auth = {"Authorization": f"Bearer {g.key}"}
-        with httpx.Client(base_url=server.root, headers=auth, trust_env=False, timeout=10) as client:
-            client.patch("/v1/guard/policy", json={"output": False}).raise_for_status()
-            client.patch("/v1/privacy/policy", json={"prompts": False, "answers": False}).raise_for_status()
-        target = Target(BARE, server.root, auth, (server.pid,), (server.pid,))
-        measure(target, setup.max_tokens, setup.cheap_s, block, figures[BARE])
-        with httpx.Client(base_url=server.root, headers=auth, trust_env=False, timeout=10) as client:
-            client.patch("/v1/guard/policy", json={"output": True}).raise_for_status()  # the defaults again,
-            client.patch("/v1/privacy/policy", json={"prompts": True, "answers": True}).raise_for_status()
+    auth = {"Authorization": f"Bearer {g.key}"}
+    for name, features in ((GARRISON, True), (BARE, False)):
+        port = free_port()
+        env = {**g.env, "GARRISON_PORT": str(port)}
+        with serving(name, [*g.command, "serve"], env, port, "/readyz", setup.logs, setup.notes) as server:
+            if features and block == 1:
+                setup.notes += garrison_policies(server.root, auth)
+            if not features:
+                set_features(server.root, auth, on=False)
+            target = Target(name, server.root, auth, (server.pid,), (server.pid,))
+            measure(target, setup.max_tokens, setup.cheap_s, block, figures[name])
+            if not features:
+                set_features(server.root, auth, on=True)  # the defaults again, for the next block
+
+
+def set_features(root: str, auth: dict[str, str], *, on: bool) -> None:
+    """Switch the output guard and the pseudonymisation of prompts and answers on or off, through the API."""
+    with httpx.Client(base_url=root, headers=auth, trust_env=False, timeout=10) as client:
+        client.patch("/v1/guard/policy", json={"output": on}).raise_for_status()
+        client.patch("/v1/privacy/policy", json={"prompts": on, "answers": on}).raise_for_status()
 
 
 def garrison_policies(root: str, auth: dict[str, str]) -> list[str]:
