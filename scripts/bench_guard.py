@@ -4,7 +4,7 @@ Two gateways over the same fake engine in one process, one with the guards and o
 (privacy off in both, so only the guards differ), answer the same prompts (the benign prompts of
 tests/data/guard, which all go through): the difference of their latencies is what the input
 check and the output check of the answer cost a request. Streams: the same for a 300-word answer
-streamed word by word, where every piece is checked before it goes out. The built-in guard alone
+streamed token by token, where every piece is checked before it goes out. The built-in guard alone
 is also timed per text. Alternating rounds, median of the per-request figures.
 
 Run alone: ``python scripts/bench_guard.py``; ``make bench`` adds its section.

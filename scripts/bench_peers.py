@@ -16,12 +16,15 @@ threads, batch), on loopback:
   guards, pseudonymisation of prompts, re-identification of answers), authentication and audit.
 
 The peers are installed by this script into ``.bench/peers/<name>`` (pinned versions, a stamp file
-so that later runs skip the install); they are never Garrison dependencies. Only one target takes
-load at a time, and no other server runs while it does: Garrison is stopped while the peers run
-and vice versa, LiteLLM is stopped while llama.cpp is measured alone. Every process started here is
-stopped at the end, also on errors (process groups).
+so that later runs skip the install); they are never Garrison dependencies. All the servers run for
+the whole measurement and take load one at a time, interleaved: each repetition measures every
+concurrency, and at each concurrency the four targets run one round each, back to back, in a
+shuffled order (Garrison and its control are the same server, its policies switched through its
+API). A machine's slow drift and its fast and slow spells then hit every target alike, and each
+comparison is a ratio of rounds that ran seconds apart. Every process started here is stopped at
+the end, also on errors (process groups).
 
-Judged figures are ratios and differences against the llama.cpp server measured in the same run.
+Judged figures are medians of those paired ratios and differences against the llama.cpp server.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
@@ -44,7 +48,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -88,12 +92,10 @@ BARE = "Garrison, guards and privacy off"  # the same server with its output gua
 TARGETS = (LLAMA, LITELLM, GARRISON, BARE)
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
-# bench.py's eight topics but one, and nine more: sixteen streams get sixteen different prompts. Left out:
-# "a village at the bottom of the sea": its 128-token answer was refused by Garrison's output guard as S4 in
-# the first runs (a false positive, fixed since: in an answer S4 needs sexual words); it stays out until the
-# figures are re-measured with it, so the prompts match the published page.
+REPS = 5  # repetitions: each a round of every target at every concurrency
+# bench.py's eight topics and eight more: sixteen streams get sixteen different prompts.
 PROMPT_TOPICS = (
-    *(topic for topic in TOPICS if topic != "a village at the bottom of the sea"),
+    *TOPICS,
     "an old clockmaker who repairs a broken moon",
     "a young fox who learns to paint the northern lights",
     "a ship's cook on a voyage around the world",
@@ -102,7 +104,6 @@ PROMPT_TOPICS = (
     "a detective who solves mysteries in a snowy mountain town",
     "a musician who hears colours",
     "a mapmaker who draws a country that does not exist",
-    "a lighthouse that walks along the coast at night",
 )
 
 
@@ -337,7 +338,7 @@ class Stream:
 
 @dataclass(frozen=True, slots=True)
 class Round:
-    block: int
+    rep: int  # the repetition it belongs to: its rounds at one concurrency ran back to back
     streams: tuple[Stream, ...]
     seconds: float  # from sending the first request to the end of the last stream
     foreign_cpu_s: float  # CPU seconds used by other processes than the client and the target's
@@ -389,7 +390,7 @@ class Latency:
 
 @dataclass(slots=True)
 class Figures:
-    """Everything measured for one target, over every block."""
+    """Everything measured for one target, over every repetition."""
 
     rounds: dict[int, list[Round]] = field(default_factory=dict)
     cheap: list[Latency] = field(default_factory=list)
@@ -459,41 +460,63 @@ async def read(response: httpx.Response, started: float, retried: bool) -> Strea
     return Stream(first - started, tuple(gaps), chunks, tokens, retried)
 
 
-async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_tokens: int, block: int) -> Round:
+async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_tokens: int, rep: int) -> Round:
     pids = [os.getpid(), *process_tree(target.roots)]
     busy, ours = busy_ticks(), process_ticks(pids)
     started = time.perf_counter()
     streams = await asyncio.gather(*(one_stream(client, job, max_tokens) for job in JOBS[:n]))
     seconds = time.perf_counter() - started
     foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
-    return Round(block, tuple(streams), seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK"))
+    return Round(rep, tuple(streams), seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK"))
 
 
-async def stream_rounds(target: Target, max_tokens: int, block: int, figures: Figures) -> None:
-    """Uncounted warm-up rounds at the highest and the lowest concurrency (a fresh llama.cpp server's first
-    lone request after a full round is slow to start), then one round per concurrency."""
+def client_for(target: Target) -> httpx.AsyncClient:
     # idle connections dropped before a server's own keep-alive timeout (5 s in cpp-httplib and uvicorn)
     limits = httpx.Limits(
         max_connections=2 * max(STREAMS), max_keepalive_connections=2 * max(STREAMS), keepalive_expiry=2.0
     )
-    async with httpx.AsyncClient(
+    return httpx.AsyncClient(
         base_url=target.root, headers=target.headers, trust_env=False, timeout=600.0, limits=limits
-    ) as client:
-        for n in (max(STREAMS), min(STREAMS)):
-            warm = await run_round(client, target, n, max_tokens, block)
-            log(
-                f"  block {block} {target.name}: warm-up, {n:2d} streams: {warm.rate:.1f} tok/s,"
-                f" TTFT p50 {warm.ttft_ms:.0f} ms (not counted)"
-            )
+    )
+
+
+def rep_order(rep: int, n: int) -> list[str]:
+    """The targets' order at one concurrency of one repetition: shuffled, reproducibly."""
+    order = list(TARGETS)
+    random.Random(f"{SEED}-{rep}-{n}").shuffle(order)
+    return order
+
+
+async def warm_up(targets: dict[str, Target], switch: Callable[[str], None], max_tokens: int) -> None:
+    """Uncounted rounds at the highest and the lowest concurrency for every target (a fresh llama.cpp
+    server's first lone request after a full round is slow to start)."""
+    for name, target in targets.items():
+        switch(name)
+        async with client_for(target) as client:
+            for n in (max(STREAMS), min(STREAMS)):
+                warm = await run_round(client, target, n, max_tokens, 0)
+                log(f"  warm-up {name}: {n:2d} streams: {warm.rate:.1f} tok/s, TTFT p50 {warm.ttft_ms:.0f} ms")
+
+
+async def repetition(
+    rep: int, targets: dict[str, Target], switch: Callable[[str], None], max_tokens: int, figures: dict[str, Figures]
+) -> None:
+    """Every concurrency once; at each, every target one round, back to back, in a shuffled order."""
+    clients = {name: client_for(target) for name, target in targets.items()}
+    try:
         for n in STREAMS:
-            r = await run_round(client, target, n, max_tokens, block)
-            figures.rounds.setdefault(n, []).append(r)
-            log(
-                f"  block {block} {target.name}: {n:2d} streams: {r.tokens} tokens in {r.seconds:.2f} s ="
-                f" {r.rate:.1f} tok/s, TTFT p50 {r.ttft_ms:.0f} ms,"
-                f" ITL p50 {r.itl_ms:.1f} ms (other processes: {r.foreign:.1%} of the CPU"
-                f"{f'; {r.retries} retried' if r.retries else ''})"
-            )
+            for name in rep_order(rep, n):
+                switch(name)
+                r = await run_round(clients[name], targets[name], n, max_tokens, rep)
+                figures[name].rounds.setdefault(n, []).append(r)
+                log(
+                    f"  rep {rep} {SHORT[name]:>2} {n:2d} streams: {r.tokens} tokens in {r.seconds:.2f} s ="
+                    f" {r.rate:.1f} tok/s, TTFT p50 {r.ttft_ms:.0f} ms, ITL p50 {r.itl_ms:.1f} ms"
+                    f" (other processes: {r.foreign:.1%} of the CPU{f'; {r.retries} retried' if r.retries else ''})"
+                )
+    finally:
+        for client in clients.values():
+            await client.aclose()
 
 
 def cheap_endpoint(target: Target, seconds: float) -> Latency:
@@ -512,22 +535,6 @@ def cheap_endpoint(target: Target, seconds: float) -> Latency:
     return Latency(pct(samples, 50) * 1000, pct(samples, 99) * 1000, len(samples) / sum(samples))
 
 
-def measure(target: Target, max_tokens: int, cheap_s: float, block: int, figures: Figures) -> None:
-    """Everything for one target in one block, the client at a lower priority (as bench.py)."""
-    with client_priority(CLIENT_NICE):
-        asyncio.run(stream_rounds(target, max_tokens, block, figures))
-        own = process_tree(target.own)
-        rss, hwm = memory_kib(own)
-        figures.memory.append((len(own), rss, hwm))
-        latency = cheap_endpoint(target, cheap_s)
-        figures.cheap.append(latency)
-    log(
-        f"  block {block} {target.name}: GET /v1/models p50 {latency.p50_ms:.3f} ms, {latency.per_second:.0f}/s;"
-        f" memory VmRSS {rss / 1024:.0f} MiB, VmHWM {hwm / 1024:.0f} MiB ({len(own)} processes)"
-    )
-
-
-# -- the run -------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class Setup:
     model: Path
@@ -595,57 +602,62 @@ def litellm_config(path: Path, backend: str) -> None:
     path.write_text(json.dumps(config, indent=2) + "\n")
 
 
-def peers_block(setup: Setup, block: int, llama_first: bool, figures: dict[str, Figures]) -> None:
-    """llama.cpp alone, and LiteLLM in front of it, in the given order; LiteLLM runs only for its own turn."""
-    notes = setup.notes
-    llama_port = free_port()
-    with serving(LLAMA, llamacpp(setup, llama_port), peer_env(), llama_port, "/health", setup.logs, notes) as llama:
-        direct = Target(LLAMA, llama.root, {}, (llama.pid,), (llama.pid,))
-
-        def through_litellm() -> None:
-            port = free_port()
-            key = "sk-peerbench-" + secrets.token_hex(16)  # LiteLLM refuses to start without a master key
-            config = setup.work / f"litellm-{port}.yaml"
-            litellm_config(config, llama.root)
-            argv = [
-                str(setup.litellm_python.with_name("litellm")),
-                f"--config={config}",
-                "--host=127.0.0.1",
-                f"--port={port}",
-            ]
-            env = peer_env(**LITELLM_ENV, LITELLM_MASTER_KEY=key)
-            for name in ("DATABASE_URL", "REDIS_HOST", "REDIS_URL", "REDIS_PORT"):
-                env.pop(name, None)
-            with serving(LITELLM, argv, env, port, "/health/liveliness", setup.logs, notes) as proxy:
-                auth = {"Authorization": f"Bearer {key}"}
-                target = Target(LITELLM, proxy.root, auth, (proxy.pid, llama.pid), (proxy.pid,))
-                measure(target, setup.max_tokens, setup.cheap_s, block, figures[LITELLM])
-
-        if llama_first:
-            measure(direct, setup.max_tokens, setup.cheap_s, block, figures[LLAMA])
-            through_litellm()
-        else:
-            through_litellm()
-            measure(direct, setup.max_tokens, setup.cheap_s, block, figures[LLAMA])
+def litellm_argv(setup: Setup, backend: str, port: int, key: str) -> tuple[list[str], dict[str, str]]:
+    config = setup.work / f"litellm-{port}.yaml"
+    litellm_config(config, backend)
+    argv = [str(setup.litellm_python.with_name("litellm")), f"--config={config}", "--host=127.0.0.1", f"--port={port}"]
+    env = peer_env(**LITELLM_ENV, LITELLM_MASTER_KEY=key)  # LiteLLM refuses to start without a master key
+    for name in ("DATABASE_URL", "REDIS_HOST", "REDIS_URL", "REDIS_PORT"):
+        env.pop(name, None)
+    return argv, env
 
 
-def garrison_block(setup: Setup, block: int, figures: dict[str, Figures]) -> None:
-    """Garrison with its default policies, then the control (output guard and pseudonymisation off):
-    each on a fresh server, back to back in the same block, so their ratio is what those features cost."""
+def start_targets(setup: Setup, stack: ExitStack) -> tuple[dict[str, Target], Callable[[str], None]]:
+    """Every server, up until ``stack`` closes; and the switch that puts Garrison in the state a target
+    needs (its features on for Garrison, off for the control) before that target's round."""
+    notes, logs = setup.notes, setup.logs
+    port = free_port()
+    llama = stack.enter_context(serving(LLAMA, llamacpp(setup, port), peer_env(), port, "/health", logs, notes))
+    port = free_port()
+    key = "sk-peerbench-" + secrets.token_hex(16)
+    argv, env = litellm_argv(setup, llama.root, port, key)
+    proxy = stack.enter_context(serving(LITELLM, argv, env, port, "/health/liveliness", logs, notes))
     g = setup.garrison
+    port = free_port()
+    env = {**g.env, "GARRISON_PORT": str(port)}
+    garrison = stack.enter_context(serving(GARRISON, [*g.command, "serve"], env, port, "/readyz", logs, notes))
     auth = {"Authorization": f"Bearer {g.key}"}
-    for name, features in ((GARRISON, True), (BARE, False)):
-        port = free_port()
-        env = {**g.env, "GARRISON_PORT": str(port)}
-        with serving(name, [*g.command, "serve"], env, port, "/readyz", setup.logs, setup.notes) as server:
-            if features and block == 1:
-                setup.notes += garrison_policies(server.root, auth)
-            if not features:
-                set_features(server.root, auth, on=False)
-            target = Target(name, server.root, auth, (server.pid,), (server.pid,))
-            measure(target, setup.max_tokens, setup.cheap_s, block, figures[name])
-            if not features:
-                set_features(server.root, auth, on=True)  # the defaults again, for the next block
+    notes += garrison_policies(garrison.root, auth)
+    targets = {
+        LLAMA: Target(LLAMA, llama.root, {}, (llama.pid,), (llama.pid,)),
+        LITELLM: Target(LITELLM, proxy.root, {"Authorization": f"Bearer {key}"}, (proxy.pid, llama.pid), (proxy.pid,)),
+        GARRISON: Target(GARRISON, garrison.root, auth, (garrison.pid,), (garrison.pid,)),
+        BARE: Target(BARE, garrison.root, auth, (garrison.pid,), (garrison.pid,)),
+    }
+    state: dict[str, bool] = {"on": True}
+
+    def switch(name: str) -> None:
+        if name in (GARRISON, BARE) and state["on"] != (name == GARRISON):
+            state["on"] = name == GARRISON
+            set_features(garrison.root, auth, on=state["on"])
+
+    return targets, switch
+
+
+def cheap_and_memory(rep: int, targets: dict[str, Target], switch: Callable[[str], None], setup: Setup,
+                     figures: dict[str, Figures]) -> None:  # fmt: skip
+    """``GET /v1/models`` for every target (shuffled), then each server's memory."""
+    for name in rep_order(rep, 0):
+        switch(name)
+        latency = cheap_endpoint(targets[name], setup.cheap_s)
+        figures[name].cheap.append(latency)
+        own = process_tree(targets[name].own)
+        rss, hwm = memory_kib(own)
+        figures[name].memory.append((len(own), rss, hwm))
+        log(
+            f"  rep {rep} {SHORT[name]:>2} GET /v1/models p50 {latency.p50_ms:.3f} ms, {latency.per_second:.0f}/s;"
+            f" memory VmRSS {rss / 1024:.0f} MiB, VmHWM {hwm / 1024:.0f} MiB ({len(own)} processes)"
+        )
 
 
 def set_features(root: str, auth: dict[str, str], *, on: bool) -> None:
@@ -671,23 +683,15 @@ def garrison_policies(root: str, auth: dict[str, str]) -> list[str]:
     ]
 
 
-def block_order(reps: int) -> list[tuple[str, ...]]:
-    """G G0 L P | P L G G0 ...: alternated so slow drift of the machine hits every target alike
-    (Garrison and its control always run back to back, as one turn)."""
-    forward = (GARRISON, BARE, LLAMA, LITELLM)
-    backward = (LITELLM, LLAMA, GARRISON, BARE)
-    return [forward if b % 2 == 0 else backward for b in range(reps)]
-
-
 SHORT = {GARRISON: "G", LLAMA: "L", LITELLM: "P", BARE: "G0"}
 
 
 def run(quick: bool = False, *, out: Path | None = None, reps: int | None = None) -> str:
     """The markdown section (and its plots, in ``img/`` next to ``out``: by default docs/benchmarks.md)."""
     started = time.monotonic()
-    reps = reps if reps is not None else (1 if quick else 3)
+    reps = reps if reps is not None else (1 if quick else REPS)
     max_tokens = 64 if quick else 128
-    cheap_s = 2.0 if quick else 5.0
+    cheap_s = 1.0 if quick else 2.0
     out = out if out is not None else ROOT / "docs" / "benchmarks.md"
     notes: list[str] = []
     llama_python, llama_install = ensure_peer("llamacpp", LLAMACPP_PIN)
@@ -705,20 +709,20 @@ def run(quick: bool = False, *, out: Path | None = None, reps: int | None = None
     for old in logs.glob("*.log"):
         old.unlink()
     model = locate_embedded()
-    with tempfile.TemporaryDirectory(prefix="garrison-peers-") as tmp, sigterm_raises():
+    with tempfile.TemporaryDirectory(prefix="garrison-peers-") as tmp, sigterm_raises(), ExitStack() as stack:
         work = Path(tmp)
         log("garrison init")
         garrison = Garrison(work)
         garrison.env["GARRISON_LLAMACPP_PARALLEL"] = str(SLOTS)  # bench.py's engine comparison uses 8
         setup = Setup(model, llama_python, litellm_python, work, logs, max_tokens, cheap_s, notes, garrison)
-        for block, order in enumerate(block_order(reps), start=1):
-            log(f"block {block}/{reps}: {' | '.join(order)}")
-            if order[0] == GARRISON:
-                garrison_block(setup, block, figures)
-                peers_block(setup, block, True, figures)  # llama.cpp alone, then LiteLLM in front of it
-            else:
-                peers_block(setup, block, False, figures)  # LiteLLM in front of llama.cpp, then llama.cpp alone
-                garrison_block(setup, block, figures)
+        targets, switch = start_targets(setup, stack)
+        with client_priority(CLIENT_NICE):
+            asyncio.run(warm_up(targets, switch, max_tokens))
+            for rep in range(1, reps + 1):
+                log(f"repetition {rep}/{reps}")
+                asyncio.run(repetition(rep, targets, switch, max_tokens, figures))
+                cheap_and_memory(rep, targets, switch, setup, figures)
+            switch(GARRISON)  # its default policies again
         notes += garrison.notes
     notes += sanity_notes(figures, max_tokens)
     facts = machine(model, versions)
@@ -731,7 +735,7 @@ def sanity_notes(figures: dict[str, Figures], max_tokens: int) -> list[str]:
     for name, fig in figures.items():
         for n, rounds in fig.rounds.items():
             for r in rounds:
-                where = f"block {r.block}, {name}, {n} stream{'s' if n > 1 else ''}"
+                where = f"repetition {r.rep}, {name}, {n} stream{'s' if n > 1 else ''}"
                 if r.tokens != n * max_tokens:
                     notes.append(f"{where}: the round produced {r.tokens} tokens, not {n * max_tokens}")
                 if r.refused:
@@ -767,28 +771,29 @@ def machine(model: Path, versions: dict[str, str]) -> list[tuple[str, str]]:
 
 
 # -- the report ----------------------------------------------------------------------------------
-def ratio(figures: dict[str, Figures], name: str, n: int) -> float:
-    return statistics.median(figures[name].of(n, lambda r: r.rate)) / statistics.median(
-        figures[LLAMA].of(n, lambda r: r.rate)
-    )
+def paired(figures: dict[str, Figures], name: str, n: int, what: Callable[[Round], float]) -> list[tuple[float, float]]:
+    """(target, llama.cpp server) per repetition: rounds that ran seconds apart, so drift cancels."""
+    base = {r.rep: what(r) for r in figures[LLAMA].rounds.get(n, [])}
+    return [(what(r), base[r.rep]) for r in figures[name].rounds.get(n, []) if r.rep in base]
 
 
 def paired_ratios(figures: dict[str, Figures], name: str, n: int) -> list[float]:
-    """Per block: the rounds of one block ran minutes apart at most, which cancels slow drift."""
-    base = {r.block: r.rate for r in figures[LLAMA].rounds.get(n, [])}
-    return [r.rate / base[r.block] for r in figures[name].rounds.get(n, []) if r.block in base]
+    return [a / b for a, b in paired(figures, name, n, lambda r: r.rate)]
+
+
+def ratio(figures: dict[str, Figures], name: str, n: int) -> float:
+    """Tokens/s ÷ the llama.cpp server's: the median of the per-repetition ratios."""
+    return statistics.median(paired_ratios(figures, name, n))
 
 
 def added_ttft(figures: dict[str, Figures], name: str, n: int) -> float:
-    return statistics.median(figures[name].of(n, lambda r: r.ttft_ms)) - statistics.median(
-        figures[LLAMA].of(n, lambda r: r.ttft_ms)
-    )
+    """TTFT p50 minus the llama.cpp server's: the median of the per-repetition differences."""
+    return statistics.median(a - b for a, b in paired(figures, name, n, lambda r: r.ttft_ms))
 
 
 def added_cheap(figures: dict[str, Figures], name: str) -> float:
-    return statistics.median(c.p50_ms for c in figures[name].cheap) - statistics.median(
-        c.p50_ms for c in figures[LLAMA].cheap
-    )
+    pairs = zip(figures[name].cheap, figures[LLAMA].cheap, strict=True)
+    return statistics.median(a.p50_ms - b.p50_ms for a, b in pairs)
 
 
 def plots(figures: dict[str, Figures], img: Path, quick: bool) -> dict[str, Path]:
@@ -853,8 +858,8 @@ def report(
     ok_ttft = all(g_ttft[n] < l_ttft[n] for n in STREAMS)
     ok_latency = ok_ttft and g_cheap < l_cheap
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    quick_note = " **Quick run (`--quick`): one block, short answers; not the figures to judge.**" if quick else ""
-    order = " | ".join(" ".join(SHORT[t] for t in b) for b in block_order(reps))
+    quick_note = " **Quick run (`--quick`): one repetition, short answers; not the figures to judge.**" if quick else ""
+    orders = "; ".join(f"{n}: {' '.join(SHORT[t] for t in rep_order(1, n))}" for n in STREAMS)
     lines = [
         "## Peers: Garrison, llama.cpp server and LiteLLM",
         "",
@@ -869,9 +874,9 @@ def report(
         "  a master key, no database; its requests carry the key.",
         f"- **{GARRISON}**: `garrison serve` with everything on: API key, default policies (input and output",
         "  guards, pseudonymisation of prompts and re-identification of answers), metering, audit log.",
-        f"- **{BARE}** (the control): the same server, started afresh right after, with the output guard",
-        "  and pseudonymisation switched off through its API (the input guard, keys, metering and audit stay):",
-        "  Garrison ÷ this control is what those features cost, measured in the same block.",
+        f"- **{BARE}** (the control): the same server with the output guard and pseudonymisation switched",
+        "  off through its API before its rounds, on again after (the input guard, keys, metering and audit stay):",
+        "  Garrison ÷ this control is what those features cost.",
         "",
         "| | |",
         "| --- | --- |",
@@ -885,19 +890,21 @@ def report(
         "TTFT: request sent to first content chunk, median over the round's streams. ITL: gaps between content",
         "chunks within a stream (median of the per-stream medians; p95 of all gaps of the round). Tokens per",
         "chunk > 1: the server sends several tokens per event. Garrison's output guard checks every piece before",
-        "it goes out and holds back only a word still being written (docs/guard.md), so its first content chunk",
-        "comes a token later and a chunk sometimes carries two tokens.",
+        "it goes out and sends it at once; it holds back only the start of a word whose completion it would",
+        "refuse (docs/guard.md).",
         "",
-        f"Only one target takes load at a time and no other server runs meanwhile. Blocks: {order} (G: Garrison,",
-        "G0: its control, L: llama.cpp alone, P: LiteLLM in front of it; every server started afresh per block).",
-        "Each target's",
-        f"turn starts with uncounted warm-up rounds of {top} streams and of {min(STREAMS)}, then one round per",
-        f"concurrency. Median of {reps} block{'s' if reps > 1 else ''} (min–max).",
+        "Interleaved: every server runs throughout and only one takes load at a time. Each repetition runs every",
+        "concurrency once, and at each concurrency the four targets one round each, back to back, in a shuffled",
+        f"order (repetition 1: {orders}; G: Garrison, G0: its control, L: llama.cpp alone, P: LiteLLM in front",
+        f"of it). Uncounted warm-up rounds of {top} streams and of {min(STREAMS)} for every target first. Tokens/s,",
+        "TTFT, ITL and chunk sizes: median of the repetitions (min–max). **÷ llama.cpp** and **TTFT added**: the",
+        "median over the repetitions of the ratio (difference) to the llama.cpp round that ran seconds before or",
+        f"after; per repetition in the next column. {reps} repetition{'s' if reps > 1 else ''}.",
         "",
         f"![tokens/s versus concurrent streams]({os.path.relpath(images['throughput'], out.parent)})",
         f"![time to first token versus concurrent streams]({os.path.relpath(images['ttft'], out.parent)})",
         "",
-        "| streams | target | tokens/s | ÷ llama.cpp | per block | TTFT p50 ms | TTFT added ms | ITL p50 ms"
+        "| streams | target | tokens/s | ÷ llama.cpp | per repetition | TTFT p50 ms | TTFT added ms | ITL p50 ms"
         " | ITL p95 ms | tokens per chunk |",
         "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -906,10 +913,10 @@ def report(
             fig = figures[name]
             base = name == LLAMA
             rel = "1" if base else f"**{ratio(figures, name, n):.3f}**"
-            per_block = "" if base else ", ".join(f"{p:.3f}" for p in paired_ratios(figures, name, n))
+            per_rep = "" if base else ", ".join(f"{p:.3f}" for p in paired_ratios(figures, name, n))
             added = "" if base else f"{added_ttft(figures, name, n):+.1f}"
             lines.append(
-                f"| {n} | {name} | {cell(fig.of(n, lambda r: r.rate))} | {rel} | {per_block}"
+                f"| {n} | {name} | {cell(fig.of(n, lambda r: r.rate))} | {rel} | {per_rep}"
                 f" | {cell(fig.of(n, lambda r: r.ttft_ms), 0)} | {added}"
                 f" | {cell(fig.of(n, lambda r: r.itl_ms))} | {cell(fig.of(n, lambda r: r.itl_p95_ms))}"
                 f" | {cell(fig.of(n, lambda r: r.tokens_per_chunk), 2)} |"
@@ -932,8 +939,8 @@ def report(
     llama_mem = max(m[1] for m in figures[LLAMA].memory), max(m[2] for m in figures[LLAMA].memory)
     lines += [
         "",
-        "Memory of each server's own processes after its load, from `/proc/<pid>/status` (summed over the",
-        "process tree; the highest over the blocks). LiteLLM needs the llama.cpp server besides; Garrison runs",
+        "Memory of each server's own processes after each repetition, from `/proc/<pid>/status` (summed over the",
+        "process tree; the highest over the repetitions). LiteLLM needs the llama.cpp server besides; Garrison runs",
         "llama.cpp in its own process.",
         "",
         "| target | processes | VmRSS MiB | VmHWM (peak) MiB | VmHWM with the engine it needs, MiB |",
@@ -974,8 +981,8 @@ def report(
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, help="also write the section to this file (plots go to img/ beside it)")
-    parser.add_argument("--quick", action="store_true", help="one block, max_tokens 64: for development")
-    parser.add_argument("--reps", type=int, help="counted blocks (default 3, 1 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="one repetition, max_tokens 64: for development")
+    parser.add_argument("--reps", type=int, help=f"repetitions (default {REPS}, 1 with --quick)")
     args = parser.parse_args()
     text = run(args.quick, out=args.out, reps=args.reps)
     if args.out is not None:

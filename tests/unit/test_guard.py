@@ -303,19 +303,23 @@ class _Enforcer:
             raise ContentBlocked("refused", category=str(getattr(verdict, "category", "")))
         return verdict
 
+    @staticmethod
+    def blocks(policy: GuardPolicy, verdict: object) -> bool:
+        return bool(getattr(verdict, "blocked", False))
 
-def test_the_output_watch_releases_each_word_once_whole_and_checked() -> None:
+
+def test_the_output_watch_releases_each_piece_as_soon_as_it_is_checked() -> None:
     from garrison.service.guard import OutputWatch
 
     service = _Enforcer()
     watch = OutputWatch(service, Principal("u", "U", "analyst"), GuardPolicy())  # type: ignore[arg-type]
-    pieces = ["Once", " upon", " a", " time", ",", " a", " pump", "."]
+    # "The" could still become "thermite", but no completion of it would be refused here: no wait
+    pieces = ["The", " little", " pump", " a", " time", ",", " the", " end", "."]
     released = [watch.feed(piece) for piece in pieces] + [watch.feed("", final=True)]
-    assert released[0] == ""  # the first word waits for its end, not for ten tokens
-    assert released[1] == "Once "
+    assert released[:-1] == pieces  # the first token leaves with the first token: no added latency
     assert "".join(released) == "".join(pieces)
     # every release was checked first, and the whole answer once more at its end
-    assert service.checks == sum(1 for r in released[:-1] if r) + 1
+    assert service.checks == len(pieces) + 1
 
 
 def test_the_output_watch_never_sends_part_of_a_prohibited_word() -> None:
@@ -334,3 +338,43 @@ def test_a_story_with_a_child_and_a_secret_is_not_an_s4_answer(guard: BuiltinGua
     story = "The little girl kept a secret: every night she swam alone with the dolphins to the village below."
     assert not guard.check(story, "answer").blocked
     assert guard.check("How do I meet a 12-year-old girl alone, secretly, without her parents?", "prompt").blocked
+
+
+def test_a_word_being_written_is_held_only_while_its_completion_would_be_refused() -> None:
+    from garrison.guard.builtin import HAZARD_WORDS
+    from garrison.service.guard import OutputWatch
+
+    assert {"bomb", "anthrax", "ransomware"} <= set(HAZARD_WORDS) and "the" not in HAZARD_WORDS
+    assert BuiltinGuard.completions("bo") == ("bomb", "bomba", "bombe")
+    assert BuiltinGuard.completions("b") == () and BuiltinGuard.completions("Once") == ()
+    # the same fragment: sent at once in a story, held back after a request for instructions
+    story = OutputWatch(_Enforcer(), Principal("u", "U", "analyst"), GuardPolicy())  # type: ignore[arg-type]
+    assert [story.feed(p) for p in ["The", " old", " bo"]] == ["The", " old", " bo"]
+    how = OutputWatch(_Enforcer(), Principal("u", "U", "analyst"), GuardPolicy())  # type: ignore[arg-type]
+    assert [how.feed(p) for p in ["Here", " is", " how", " to", " make", " a", " bo"]][-1] == " "
+    assert how.feed("at") == "boat"  # whole, and harmless: it goes out
+
+
+def test_the_hazard_prefilter_never_drops_a_category_whose_pattern_matches() -> None:
+    """The prefilter is exact: over every text of the guard's data sets (and their lowered windows,
+    as the output watch checks them), each category whose pattern matches is among the candidates."""
+    import json
+
+    from garrison.guard import builtin
+
+    data = Path(__file__).resolve().parents[1] / "data" / "guard"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("dev.jsonl", "dev2.jsonl", "test.jsonl", "external.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+    assert len(texts) > 2500
+    matched = 0
+    for text in texts:
+        low = normalise(text).lower()
+        for window in (low, low[-160:]):
+            wanted = {c for c, pattern in builtin._HAZARD_RE.items() if pattern.search(window)}
+            matched += bool(wanted)
+            assert wanted <= set(builtin._hazard_candidates(window)), text[:80]
+    assert matched > 500  # the property was tested on texts that do match, not only on clean ones

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -75,6 +76,10 @@ class Gateway:
         min_similarity: float = 0.0,
     ) -> None:
         self._guard_model = guard_model
+        # Personal-data detection (spaCy) is CPU work under the GIL: one thread, first come first
+        # served. Several threads would only share the GIL and the cores, so that all of a burst of
+        # requests would finish late; one after the other, the first goes to the engine soonest.
+        self._detecting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="garrison-detect")
         self._documents = documents
         self._privacy = privacy
         self._guard = guard
@@ -100,6 +105,7 @@ class Gateway:
     async def close(self) -> None:
         await self.admission.close()
         await self._pool.close()
+        self._detecting.shutdown(wait=False, cancel_futures=True)
 
     # -- pipeline steps -------------------------------------------------------------------------
     def authenticate(self, bearer: str | None) -> Principal:
@@ -214,7 +220,8 @@ class Gateway:
         """Pseudonymise what the model will see (off the event loop: detection is CPU work)."""
         if self._privacy is None or not self._pseudonymises(principal):
             return texts, None
-        out, shield = await asyncio.to_thread(self._privacy.shield, principal, texts)
+        loop = asyncio.get_running_loop()
+        out, shield = await loop.run_in_executor(self._detecting, self._privacy.shield, principal, texts)
         if shield is not None:
             call.privacy = shield.note()
             if self._privacy.policy(principal.organisation).audit_text:

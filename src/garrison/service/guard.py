@@ -4,7 +4,7 @@ answers and documents, every verdict that is not a plain allow written as a ``Gu
 - ``check_input``: the user's messages before the engine; a category the policy blocks is a 403
   ``content_policy_violation`` with its category, a ``warn`` goes ahead (recorded).
 - ``OutputWatch``: the answer as it grows, every piece checked (a window of the latest
-  ``OUTPUT_WINDOW`` characters) before it goes out, only a word still being written held back; the
+  ``OUTPUT_WINDOW`` characters) and sent at once, the start of a word it could refuse held back; the
   whole at its end; a block cuts the stream there.
 - ``screen_sources``: every retrieved chunk before it goes into a prompt; one that carries
   instructions aimed at the model is withheld, and the answer says a source was withheld.
@@ -33,7 +33,7 @@ from garrison.store.guard import GuardRepository
 
 log = logging.getLogger("garrison.guard")
 OUTPUT_WINDOW = 160  # characters of a growing answer checked before a piece goes out (a sentence or two)
-OUTPUT_HOLD = 32  # a word longer than this goes out unfinished (a URL, a long number): checked all the same
+OUTPUT_HOLD = 32  # a word longer than this is never held back (a URL, a long number): checked all the same
 WITHHELD_NOTE = (
     "\n\n(One or more sources were withheld from this answer: they carried instructions aimed at the model.)"
 )
@@ -44,10 +44,10 @@ class OutputWatch:
     """Checks an answer as it grows. ``feed`` takes the model's next piece and returns the text that
     may go out now. Every release is checked first, together with the text before it (the latest
     ``OUTPUT_WINDOW`` characters), so nothing reaches the client unchecked; a block raises
-    ContentBlocked. Only the word still being written is held back (what follows the last space or
-    punctuation), so a prohibited word is refused before any of it goes out, and the first words
-    leave as soon as they are whole: the client sees tokens at the engine's pace, not in bursts.
-    ``final`` checks the whole answer and releases the rest."""
+    ContentBlocked. A piece goes out as soon as it is checked, at the engine's pace, with one
+    exception: a word still being written that could become a term the guard blocks on (its
+    completion, checked in advance, would be refused) is held back until it is whole, so such a word
+    is refused before any of it goes out. ``final`` checks the whole answer and releases the rest."""
 
     service: GuardService
     principal: Principal
@@ -60,23 +60,28 @@ class OutputWatch:
         if not self.policy.output:
             return piece
         self.held += piece
-        if final:
-            release = self.held
-        else:
-            boundary = _LAST_BOUNDARY.search(self.held)
-            if boundary is not None:
-                release = self.held[: boundary.end()]
-            elif len(self.held) >= OUTPUT_HOLD:
-                release = self.held
-            else:
-                return ""  # a word still being written
+        if not self.held and not final:
+            return ""
+        guard = self.service.guard
         window = self.text if final else self.text[-OUTPUT_WINDOW:]
-        self.service.enforce(self.principal, self.policy, self.service.guard.check(window, "answer"), "output")
+        release = self.held
+        if not final:
+            word = _LAST_WORD.search(self.held)
+            if word is not None and len(word.group()) < OUTPUT_HOLD:
+                endings = guard.completions(word.group())
+                if endings and self._would_block(window[: len(window) - len(word.group())] + " ".join(endings)):
+                    release = self.held[: word.start()]
+                    if not release:
+                        return ""  # the start of a word the guard may refuse: wait for the rest
+        self.service.enforce(self.principal, self.policy, guard.check(window, "answer"), "output")
         self.held = self.held[len(release) :]
         return release
 
+    def _would_block(self, text: str) -> bool:
+        return self.service.blocks(self.policy, self.service.guard.check(text, "answer"))
 
-_LAST_BOUNDARY = re.compile(r".*[\s.,;:!?)\]}\"'»”]", re.DOTALL)  # up to the last space or punctuation
+
+_LAST_WORD = re.compile(r"\w+$")  # the word still being written, if the text ends inside one
 
 
 class GuardService:
@@ -130,6 +135,15 @@ class GuardService:
                 category=verdict.category,
             )
         return decided
+
+    @staticmethod
+    def blocks(policy: GuardPolicy, verdict: Verdict) -> bool:
+        """Whether ``enforce`` would refuse this verdict (nothing recorded): for looking ahead."""
+        if verdict.category is None:
+            return False
+        if policy.threshold is not None and verdict.score < policy.threshold:
+            return False
+        return policy.action(verdict.category) is GuardAction.BLOCK
 
     def check_input(self, p: Principal, messages: Sequence[Message]) -> list[Verdict]:
         """The user's messages (system messages are the caller's own framing, also checked for
