@@ -51,3 +51,24 @@ def test_the_audit_verification_curve_reports_per_record_cost_and_draws_it(tmp_p
     assert "| 10,000 | 0.025 (0.024–0.027) | 400,000 | 2.50 |" in text
     assert "2.50 µs per record at 10,000 records, 2.50 µs at 100,000 (1.00×)" in text
     assert "(img/audit-verification.png)" in text and (tmp_path / "img" / "audit-verification.png").exists()
+
+
+def test_the_peers_benchmark_pairs_rounds_by_repetition_and_flags_a_degraded_baseline() -> None:
+    peers = _script("bench_peers")
+
+    def round_(rep: int, itl_ms: float, rate: float) -> object:
+        stream = peers.Stream(0.02, (itl_ms / 1000,) * 3, 4, int(rate), False)
+        return peers.Round(rep, (stream,), 1.0, 0.0)
+
+    figures = {t: peers.Figures() for t in peers.TARGETS}
+    for n in peers.STREAMS:
+        slow = n in (4, 8)  # the baseline decodes at half speed there
+        figures[peers.LLAMA].rounds[n] = [round_(rep, 40 if slow else 20, 100 + rep) for rep in (1, 2, 3)]
+        figures[peers.BARE].rounds[n] = [round_(rep, 20, 99 + rep) for rep in (1, 2, 3)]
+        figures[peers.GARRISON].rounds[n] = [round_(rep, 20, 95 + 2 * rep) for rep in (3, 1, 2)]
+    assert peers.degraded(figures) == [4, 8]
+    # ratios pair each round with the baseline's round of the same repetition, whatever the order
+    assert peers.paired_ratios(figures, peers.GARRISON, 1) == [101 / 103, 97 / 101, 99 / 102]
+    assert peers.ratio(figures, peers.GARRISON, 1) == 99 / 102
+    assert len({tuple(peers.rep_order(1, n)) for n in peers.STREAMS}) > 1  # shuffled per concurrency
+    assert sorted(peers.rep_order(2, 4)) == sorted(peers.TARGETS) and peers.rep_order(2, 4) == peers.rep_order(2, 4)

@@ -318,8 +318,14 @@ def test_the_output_watch_releases_each_piece_as_soon_as_it_is_checked() -> None
     released = [watch.feed(piece) for piece in pieces] + [watch.feed("", final=True)]
     assert released[:-1] == pieces  # the first token leaves with the first token: no added latency
     assert "".join(released) == "".join(pieces)
-    # every release was checked first, and the whole answer once more at its end
-    assert service.checks == len(pieces) + 1
+    # no hazard term began anywhere, so no window could be refused: only the whole answer is
+    # checked, at its end (test_skipping_the_check_... shows the skipping changes no release)
+    assert service.checks == 1
+    counted = _Enforcer()
+    hazard = OutputWatch(counted, Principal("u", "U", "analyst"), GuardPolicy())  # type: ignore[arg-type]
+    for piece in ["The", " bomb", " squad", " came", "."]:
+        hazard.feed(piece)
+    assert counted.checks == 4  # from " bomb" on, every window is checked
 
 
 def test_the_output_watch_never_sends_part_of_a_prohibited_word() -> None:
@@ -378,3 +384,46 @@ def test_the_hazard_prefilter_never_drops_a_category_whose_pattern_matches() -> 
             matched += bool(wanted)
             assert wanted <= set(builtin._hazard_candidates(window)), text[:80]
     assert matched > 500  # the property was tested on texts that do match, not only on clean ones
+
+
+def test_skipping_the_check_of_a_window_without_hazard_terms_changes_no_release() -> None:
+    """The output watch skips a window in which no hazard term has begun. Streamed piece by piece,
+    every text of the guard's data sets (attacks, hazards, look-alikes; some with runs of spaces and
+    non-ASCII letters) is released and refused exactly as when every window is checked."""
+    import json
+    import random
+
+    from garrison.service.guard import OutputWatch
+
+    class Always(OutputWatch):
+        def _may_refuse(self, piece: str, final: bool) -> bool:
+            return True
+
+    def stream(watch: OutputWatch, pieces: list[str]) -> tuple[list[str], int | None]:
+        out: list[str] = []
+        for i, piece in enumerate(pieces):
+            try:
+                out.append(watch.feed(piece, final=i == len(pieces) - 1))
+            except ContentBlocked:
+                return out, i
+        return out, None
+
+    data = Path(__file__).resolve().parents[1] / "data" / "guard"
+    rng = random.Random(7)
+    compared = refused = skipped = 0
+    for name in ("dev.jsonl", "test.jsonl"):
+        for line in (data / name).read_text(encoding="utf-8").split("\n"):
+            if not line.strip():
+                continue
+            text = json.loads(line)["text"]
+            cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, len(text) // 4)))
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            fast = _Enforcer()
+            got = stream(OutputWatch(fast, Principal("u", "U", "analyst"), GuardPolicy()), pieces)  # type: ignore[arg-type]
+            slow = _Enforcer()
+            want = stream(Always(slow, Principal("u", "U", "analyst"), GuardPolicy()), pieces)  # type: ignore[arg-type]
+            assert got == want, text[:80]
+            compared += 1
+            refused += want[1] is not None
+            skipped += slow.checks - fast.checks
+    assert compared > 700 and refused > 50 and skipped > 1000

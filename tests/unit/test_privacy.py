@@ -166,6 +166,18 @@ def test_language_detection_chooses_the_pipeline_per_paragraph() -> None:
     assert ("PERSON", "Jürgen Vogel") in {(s.entity, text[s.start : s.end]) for s in found.spans}
 
 
+def test_the_pipelines_run_only_what_the_entity_recogniser_needs() -> None:
+    """The small pipelines' recogniser embeds on its own: the shared tok2vec (the tagger's and the
+    parser's) is removed with them, and the names are still found."""
+    en, fr = load_pipeline("en"), load_pipeline("fr")
+    assert en.pipe_names == ["sentencizer", "ner"] and fr.pipe_names == ["sentencizer", "ner"]
+    assert [(e.text, e.label_) for e in en("Mario Rossi flew to Paris on Monday.").ents][:2] == [
+        ("Mario Rossi", "PERSON"),
+        ("Paris", "GPE"),
+    ]
+    assert ("Lyon", "LOC") in {(e.text, e.label_) for e in fr("Jean Dupont habite à Lyon.").ents}
+
+
 def test_the_vault_table_survives_sqlite_reopen(tmp_path: Path) -> None:
     db = Database(tmp_path / "g.db")
     db.migrate()

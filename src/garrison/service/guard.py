@@ -25,7 +25,7 @@ from garrison.core.events import GuardEvent
 from garrison.core.guard import CATEGORIES, Flag, GuardAction, GuardPolicy, Verdict
 from garrison.core.types import ChatRequest, Generation, Message, Principal, Sampling
 from garrison.guard import llamaguard
-from garrison.guard.builtin import BuiltinGuard
+from garrison.guard.builtin import STARTS_LONGEST, BuiltinGuard
 from garrison.security.policy import Action, Resource
 from garrison.service.authz import Authoriser, request_id
 from garrison.service.policies import PolicyCache
@@ -54,6 +54,7 @@ class OutputWatch:
     policy: GuardPolicy
     text: str = ""
     held: str = ""
+    last_start: int = -(10**9)  # where the text last held the start of a hazard term
 
     def feed(self, piece: str, *, final: bool = False) -> str:
         self.text += piece
@@ -73,9 +74,21 @@ class OutputWatch:
                     release = self.held[: word.start()]
                     if not release:
                         return ""  # the start of a word the guard may refuse: wait for the rest
-        self.service.enforce(self.principal, self.policy, guard.check(window, "answer"), "output")
+        if self._may_refuse(piece, final):
+            self.service.enforce(self.principal, self.policy, guard.check(window, "answer"), "output")
         self.held = self.held[len(release) :]
         return release
+
+    def _may_refuse(self, piece: str, final: bool) -> bool:
+        """Whether the window must be checked: the guard refuses an answer only for a hazard term in
+        it, so while no hazard term has begun within the last ``OUTPUT_WINDOW`` characters, the check
+        would allow, and is skipped. Each piece is scanned with enough of the text before it (twice
+        the longest term start) that every start is seen whole by the piece that completes it."""
+        end = len(self.text)
+        tail = self.text[max(0, end - len(piece) - 2 * STARTS_LONGEST) :]
+        if self.service.guard.hazard_starts(tail):
+            self.last_start = end
+        return final or self.last_start > end - OUTPUT_WINDOW
 
     def _would_block(self, text: str) -> bool:
         return self.service.blocks(self.policy, self.service.guard.check(text, "answer"))
