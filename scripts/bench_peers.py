@@ -729,13 +729,11 @@ def run(quick: bool = False, *, out: Path | None = None, reps: int | None = None
             switch(GARRISON)  # its default policies again
         notes += garrison.notes
     notes += sanity_notes(figures, max_tokens)
-    for n in degraded(figures):
-        itl = statistics.median(figures[LLAMA].of(n, lambda r: r.itl_ms))
-        same = statistics.median(figures[BARE].of(n, lambda r: r.itl_ms))
+    for n, which in degraded(figures).items():
         notes.append(
-            f"At {n} streams the llama.cpp server's ITL ({itl:.1f} ms) was over {DEGRADED}x that of the same"
-            f" llama.cpp build in Garrison's control ({same:.1f} ms): the baseline decoded degraded in this run,"
-            " so every ratio against it at this concurrency is too kind; compare with the control, or run again"
+            f"At {n} streams one llama.cpp decoded over {DEGRADED}x slower per token than the other, the same"
+            f" build with the same settings, seconds apart: {which} are the ratios to the llama.cpp server"
+            " at this concurrency. Compare Garrison with its control there, or run again"
         )
     facts = machine(model, versions)
     text, _ = report(figures, facts, notes, quick, reps, max_tokens, cheap_s, out, time.monotonic() - started)
@@ -769,19 +767,26 @@ def sanity_notes(figures: dict[str, Figures], max_tokens: int) -> list[str]:
     return notes
 
 
-DEGRADED = 1.5  # the llama.cpp server's ITL over the same engine's in Garrison's control: a degraded baseline
+DEGRADED = 1.15  # ITL over the same llama.cpp build's in the other process: one of them decoded degraded
 
 
-def degraded(figures: dict[str, Figures]) -> list[int]:
-    """Concurrencies at which the llama.cpp server decoded far slower than the same llama.cpp build in
-    Garrison's control, seconds apart (seen on this 2-core VM: for minutes at a time the peer's two
-    OpenMP threads decode as if on one core). Ratios against it there flatter every other target."""
-    out = []
+def degraded(figures: dict[str, Figures]) -> dict[int, str]:
+    """Concurrencies at which one llama.cpp decoded markedly slower than the other, seconds apart:
+    the peer server against the same build inside Garrison's control (same settings, no gateway
+    work per token). Seen on this 2-core VM for a whole run at one concurrency and not at the
+    next, in either process, as if its KV cells were spread out (unified KV cache) or its two
+    OpenMP threads shared a core. Ratios there measure that state, not the gateways."""
+    out: dict[int, str] = {}
     for n in STREAMS:
         base = figures[LLAMA].of(n, lambda r: r.itl_ms)
         control = figures[BARE].of(n, lambda r: r.itl_ms)
-        if base and control and statistics.median(base) > DEGRADED * statistics.median(control):
-            out.append(n)
+        if not base or not control:
+            continue
+        peer, ours = statistics.median(base), statistics.median(control)
+        if peer > DEGRADED * ours:
+            out[n] = f"the llama.cpp server ({peer:.1f} ms against {ours:.1f} ms in Garrison's control): too kind"
+        elif ours > DEGRADED * peer:
+            out[n] = f"Garrison's engine ({ours:.1f} ms in its control against {peer:.1f} ms): too harsh"
     return out
 
 
@@ -880,7 +885,7 @@ def report(
     top = max(STREAMS)
     g_ratio = {n: ratio(figures, GARRISON, n) for n in STREAMS}
     l_ratio = {n: ratio(figures, LITELLM, n) for n in STREAMS}
-    bad = degraded(figures)  # a degraded baseline proves nothing: such a concurrency cannot pass
+    bad = degraded(figures)  # a degraded engine proves nothing: the target is not shown met there
     ok_ratio = all(v >= RATIO_TARGET for v in g_ratio.values()) and not bad
     g_ttft = {n: added_ttft(figures, GARRISON, n) for n in STREAMS}
     l_ttft = {n: added_ttft(figures, LITELLM, n) for n in STREAMS}
@@ -992,7 +997,7 @@ def report(
         + " (LiteLLM: "
         + ", ".join(f"{l_ratio[n]:.3f}" for n in STREAMS)
         + ")"
-        + (f"; the baseline ran degraded at {', '.join(map(str, bad))} streams (see the notes)." if bad else "."),
+        + (f"; unjudged at {', '.join(map(str, bad))} streams, one llama.cpp ran degraded (notes)." if bad else "."),
         f"- {'PASS' if ok_latency else 'FAIL'}: latency Garrison adds over the llama.cpp server below what LiteLLM"
         " adds: TTFT p50 at every concurrency, Garrison versus LiteLLM, ms: "
         + ", ".join(f"{n}: {g_ttft[n]:+.1f} vs {l_ttft[n]:+.1f}" for n in STREAMS)
