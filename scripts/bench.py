@@ -29,7 +29,6 @@ import importlib.util
 import inspect
 import json
 import os
-import platform
 import resource
 import socket
 import statistics
@@ -400,13 +399,9 @@ def sha256_of(path: Path) -> str:
 
 
 def machine(model: Path, sha256: str) -> list[tuple[str, str]]:
-    cpu = hostinfo.cpu_model()
     pinned = "matches the pinned hash" if sha256 == EMBEDDED_SHA256 else "DOES NOT match the pinned hash"
     return [
-        ("CPU", f"{cpu}, {os.cpu_count()} cores (os.cpu_count), no GPU used"),
-        ("memory", f"{hostinfo.memory_gib():.1f} GiB"),
-        ("OS", platform.platform()),
-        ("Python", platform.python_version()),
+        *hostinfo.machine_rows(),
         ("xllamacpp", importlib.metadata.version("xllamacpp")),
         ("garrison", importlib.metadata.version("garrison")),
         ("openai client", importlib.metadata.version("openai")),

@@ -35,7 +35,6 @@ import datetime as dt
 import importlib.metadata
 import json
 import os
-import platform
 import random
 import secrets
 import shutil
@@ -792,10 +791,7 @@ def degraded(figures: dict[str, Figures]) -> dict[int, str]:
 
 def machine(model: Path, versions: dict[str, str]) -> list[tuple[str, str]]:
     return [
-        ("CPU", f"{hostinfo.cpu_model()}, {os.cpu_count()} cores (os.cpu_count), no GPU used"),
-        ("memory", f"{hostinfo.memory_gib():.1f} GiB"),
-        ("OS", platform.platform()),
-        ("Python", platform.python_version()),
+        *hostinfo.machine_rows(),
         ("garrison", importlib.metadata.version("garrison")),
         ("xllamacpp (Garrison)", importlib.metadata.version("xllamacpp")),
         *versions.items(),
