@@ -396,8 +396,8 @@ def test_skipping_the_check_of_a_window_without_hazard_terms_changes_no_release(
     from garrison.service.guard import OutputWatch
 
     class Always(OutputWatch):
-        def _may_refuse(self, piece: str, final: bool) -> bool:
-            return True
+        def _scan(self, piece: str) -> None:
+            self.last_start = len(self.text)  # as if a hazard term began in every piece
 
     def stream(watch: OutputWatch, pieces: list[str]) -> tuple[list[str], int | None]:
         out: list[str] = []

@@ -61,6 +61,7 @@ class OutputWatch:
         if not self.policy.output:
             return piece
         self.held += piece
+        self._scan(piece)
         if not self.held and not final:
             return ""
         guard = self.service.guard
@@ -74,21 +75,19 @@ class OutputWatch:
                     release = self.held[: word.start()]
                     if not release:
                         return ""  # the start of a word the guard may refuse: wait for the rest
-        if self._may_refuse(piece, final):
+        if final or self.last_start > len(self.text) - OUTPUT_WINDOW:
             self.service.enforce(self.principal, self.policy, guard.check(window, "answer"), "output")
         self.held = self.held[len(release) :]
         return release
 
-    def _may_refuse(self, piece: str, final: bool) -> bool:
-        """Whether the window must be checked: the guard refuses an answer only for a hazard term in
-        it, so while no hazard term has begun within the last ``OUTPUT_WINDOW`` characters, the check
-        would allow, and is skipped. Each piece is scanned with enough of the text before it (twice
+    def _scan(self, piece: str) -> None:
+        """Notes where a hazard term last began. The guard refuses an answer only for a hazard term
+        in its window, so while none has begun within the last ``OUTPUT_WINDOW`` characters the check
+        would allow, and is skipped. Every piece is scanned with enough of the text before it (twice
         the longest term start) that every start is seen whole by the piece that completes it."""
         end = len(self.text)
-        tail = self.text[max(0, end - len(piece) - 2 * STARTS_LONGEST) :]
-        if self.service.guard.hazard_starts(tail):
+        if self.service.guard.hazard_starts(self.text[max(0, end - len(piece) - 2 * STARTS_LONGEST) :]):
             self.last_start = end
-        return final or self.last_start > end - OUTPUT_WINDOW
 
     def _would_block(self, text: str) -> bool:
         return self.service.blocks(self.policy, self.service.guard.check(text, "answer"))
