@@ -85,6 +85,23 @@ async def test_embeddings_do_not_depend_on_what_they_are_batched_with(engine: Ll
 async def test_concurrent_requests_are_batched_and_all_complete(engine: LlamaCppEngine) -> None:
     results = await asyncio.gather(*(engine.chat(chat(f"Count to {i}.", 12)) for i in range(6)))
     assert all(r.usage.completion_tokens > 0 for r in results)
+    assert engine.slots_busy() == frozenset()
+
+
+async def test_garrison_places_requests_in_the_lowest_slots_and_queues_the_rest(engine: LlamaCppEngine) -> None:
+    seen: list[frozenset[int]] = []
+
+    async def stream(i: int) -> str:
+        text = []
+        async for delta in engine.stream_chat(chat(f"Name {i} colours.", 12)):
+            seen.append(engine.slots_busy())
+            text.append(delta.text)
+        return "".join(text)
+
+    texts = await asyncio.gather(*(stream(i) for i in range(6)))  # 6 streams, 4 slots
+    assert all(texts)
+    assert max(len(busy) for busy in seen) == 4 and all(busy <= {0, 1, 2, 3} for busy in seen)
+    assert engine.slots_busy() == frozenset()
 
 
 # -- the remote engine against a real OpenAI-compatible server on loopback -------------------

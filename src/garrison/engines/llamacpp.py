@@ -31,6 +31,7 @@ from garrison.core.types import (
 from garrison.engines.base import error_from_openai
 from garrison.engines.bridge import Channel
 from garrison.engines.openai_shapes import delta_of, embeddings_of, generation_of, messages_payload
+from garrison.engines.slots import SlotPool
 
 _DONE = object()
 
@@ -72,6 +73,7 @@ class LlamaCppEngine:
         self._pool = ThreadPoolExecutor(max_workers=max(4, config.parallel * 4), thread_name_prefix=f"llamacpp-{name}")
         self._active = 0
         self._active_lock = threading.Lock()
+        self._slots = SlotPool(config.parallel)  # Garrison, not llama.cpp, picks the slot (see slots.py)
         self._closed = False
 
     def _params(self, parallel: int, *, embeddings: bool) -> Any:
@@ -126,9 +128,14 @@ class LlamaCppEngine:
         if self._closed:
             raise EngineUnavailable(f"engine for {self.name} is shut down")
 
-    async def _call(self, method: Callable[[dict[str, Any]], Any], payload: dict[str, Any]) -> dict[str, Any]:
+    async def _call(
+        self, method: Callable[[dict[str, Any]], Any], payload: dict[str, Any], *, slotted: bool = True
+    ) -> dict[str, Any]:
         self._check_open()
         loop = asyncio.get_running_loop()
+        slot = await self._slots.acquire(_conversation(payload)) if slotted else None
+        if slot is not None:
+            payload = {**payload, "id_slot": slot}
 
         def run() -> Any:
             self._track(1)
@@ -136,9 +143,17 @@ class LlamaCppEngine:
                 return method(payload)
             finally:
                 self._track(-1)
+                if slot is not None:
+                    self._slots.release(slot)  # llama.cpp has finished with it
 
         try:
-            body = await loop.run_in_executor(self._pool, run)
+            try:
+                future = loop.run_in_executor(self._pool, run)
+            except BaseException:
+                if slot is not None:
+                    self._slots.release(slot)
+                raise
+            body = await future
         except GarrisonError:
             raise
         except (ValueError, TypeError, KeyError, RuntimeError) as exc:
@@ -154,6 +169,8 @@ class LlamaCppEngine:
         loop = asyncio.get_running_loop()
         channel = Channel(loop)
         stop = threading.Event()
+        slot = await self._slots.acquire(_conversation(payload))
+        payload = {**payload, "id_slot": slot}
 
         def on_chunk(chunk: Any) -> bool:
             if stop.is_set():
@@ -173,9 +190,14 @@ class LlamaCppEngine:
                 channel.put(exc)
             finally:
                 self._track(-1)
+                self._slots.release(slot)  # llama.cpp has finished with it
                 channel.put(_DONE)
 
-        loop.run_in_executor(self._pool, run)
+        try:
+            loop.run_in_executor(self._pool, run)
+        except BaseException:
+            self._slots.release(slot)
+            raise
         try:
             while True:
                 # everything that arrived since the last send goes out as one delta
@@ -246,8 +268,12 @@ class LlamaCppEngine:
         def embed(payload: dict[str, Any]) -> Any:
             return self._embedding_server().handle_embeddings(payload)
 
-        body = await self._call(embed, {"model": self.name, "input": list(request.inputs)})
+        body = await self._call(embed, {"model": self.name, "input": list(request.inputs)}, slotted=False)
         return embeddings_of(body)
+
+    def slots_busy(self) -> frozenset[int]:
+        """The slots Garrison has handed out and llama.cpp has not finished with."""
+        return self._slots.busy()
 
     def engine_metrics(self) -> str:
         """llama.cpp's own Prometheus text (slots, tokens, queue)."""
@@ -256,3 +282,20 @@ class LlamaCppEngine:
     async def close(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _conversation(payload: dict[str, Any]) -> str | None:
+    """What names a conversation across its turns: everything up to and including its first user
+    message (each turn re-sends the history), or the start of a completion prompt."""
+    messages = payload.get("messages")
+    if isinstance(messages, list):
+        head: list[str] = []
+        for message in messages:
+            if not isinstance(message, dict):
+                return None
+            head.append(f"{message.get('role')}\x00{message.get('content')}")
+            if message.get("role") == "user":
+                return "\x01".join(head)
+        return None
+    prompt = payload.get("prompt")
+    return prompt[:256] if isinstance(prompt, str) else None
