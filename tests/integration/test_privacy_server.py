@@ -4,6 +4,7 @@ and the audit log holds no clear personal data."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,44 @@ def test_the_model_sees_pseudonyms_and_only_the_callers_organisation_restores_th
         assert calls[0]["pseudonyms"] == table and calls[0]["restored"] is True
         refused = [r for r in records if r["operation"] == "privacy.reidentify" and not r["allowed"]]
         assert refused and refused[0]["organisation"] == "dga-fr"
+
+
+def test_a_burst_of_calls_is_detected_together_and_each_keeps_its_own_table(
+    deployment: tuple[Runtime, dict[str, FakeEngine]],
+) -> None:
+    """Concurrent calls from two organisations, each with its own person in it: the detections
+    run in batches, yet each call's pseudonyms stay its own, and each caller gets back only its
+    own values."""
+    rt, engines = deployment
+    keys = {org: person(rt, f"u-{org}", role="analyst", organisation=org, nation="ITA") for org in ("mod-it", "dga-fr")}
+    names = ["Mario Rossi", "Giulia Bianchi", "Luca Ferrari", "Anna Romano", "Paolo Greco", "Sara Conti"]
+    detecting = rt.gateway._detecting
+    assert detecting is not None
+
+    async def burst(root: str) -> list[tuple[str, str, dict[str, Any]]]:
+        async def one(i: int, name: str) -> tuple[str, str, dict[str, Any]]:
+            org = ("mod-it", "dga-fr")[i % 2]
+            client = openai.AsyncOpenAI(base_url=f"{root}/v1", api_key=keys[org], max_retries=0)
+            prompt = f"Il bonifico di {name} su {IBAN} è sospetto?"
+            raw = await client.chat.completions.with_raw_response.create(
+                model="fake-model", messages=[{"role": "user", "content": prompt}]
+            )
+            body = json.loads(raw.text)
+            return name, body["choices"][0]["message"]["content"], body["garrison"]["privacy"]
+
+        return await asyncio.gather(*(one(i, n) for i, n in enumerate(names * 2)))
+
+    with serve_in_thread(create_asgi(rt)) as root:
+        before = detecting.items
+        results = asyncio.run(burst(root))
+    for name, answer, note in results:
+        others = [n for n in names if n != name]
+        assert name in answer and IBAN in answer and not any(o in answer for o in others)
+        assert note["entities"] == {"IBAN_CODE": 1, "PERSON": 1} and note["restored"] is True
+    assert len({note["pseudonyms"] for _, _, note in results}) == len(results)  # a table per call
+    seen = [r.messages[-1].content for r in engines["fake-model"].received[-len(results) :]]
+    assert all("<PERSON_1>" in text and not any(n in text for n in names) for text in seen)
+    assert detecting.items - before == len(results)
 
 
 def test_policy_switches_prompts_off_and_keeps_pseudonymised_text_in_the_audit_log(

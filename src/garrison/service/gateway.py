@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -38,6 +37,7 @@ from garrison.service import answers, calls
 from garrison.service.admission import Admission
 from garrison.service.auth import Authenticator
 from garrison.service.authz import Authoriser, request_id
+from garrison.service.batching import BatchQueue
 from garrison.service.calls import Call
 from garrison.service.documents import DocumentService, SearchOptions
 from garrison.service.guard import WITHHELD_NOTE, GuardService, OutputWatch
@@ -77,9 +77,10 @@ class Gateway:
     ) -> None:
         self._guard_model = guard_model
         # Personal-data detection (spaCy) is CPU work under the GIL: one thread, first come first
-        # served. Several threads would only share the GIL and the cores, so that all of a burst of
-        # requests would finish late; one after the other, the first goes to the engine soonest.
-        self._detecting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="garrison-detect")
+        # served, and what queued while it was busy is detected as one batch (service/batching.py).
+        self._detecting: BatchQueue[tuple[Principal, Sequence[str]], tuple[list[str], Shield | None]] | None = (
+            BatchQueue(privacy.shield_many, name="garrison-detect") if privacy is not None else None
+        )
         self._documents = documents
         self._privacy = privacy
         self._guard = guard
@@ -105,7 +106,8 @@ class Gateway:
     async def close(self) -> None:
         await self.admission.close()
         await self._pool.close()
-        self._detecting.shutdown(wait=False, cancel_futures=True)
+        if self._detecting is not None:
+            self._detecting.close()
 
     # -- pipeline steps -------------------------------------------------------------------------
     def authenticate(self, bearer: str | None) -> Principal:
@@ -218,10 +220,9 @@ class Gateway:
 
     async def _shield(self, principal: Principal, texts: list[str], call: Call) -> tuple[list[str], Shield | None]:
         """Pseudonymise what the model will see (off the event loop: detection is CPU work)."""
-        if self._privacy is None or not self._pseudonymises(principal):
+        if self._privacy is None or self._detecting is None or not self._pseudonymises(principal):
             return texts, None
-        loop = asyncio.get_running_loop()
-        out, shield = await loop.run_in_executor(self._detecting, self._privacy.shield, principal, texts)
+        out, shield = await self._detecting.submit((principal, texts))
         if shield is not None:
             call.privacy = shield.note()
             if self._privacy.policy(principal.organisation).audit_text:

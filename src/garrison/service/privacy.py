@@ -25,7 +25,7 @@ from garrison.core.errors import InvalidRequest, NotFound
 from garrison.core.events import AuditEvent, AuditSink
 from garrison.core.privacy import ENTITIES, LANGUAGES, Operator, PrivacyNote, PrivacyPolicy, Span
 from garrison.core.types import ROLES, Principal
-from garrison.privacy.detector import Detection, Detector, PatternScanner
+from garrison.privacy.detector import Detection, Detector, PatternScanner, Wanted
 from garrison.privacy.operators import Anonymizer, Pseudonyms, Replacement, Restorer, reidentify
 from garrison.privacy.vault import Vault
 from garrison.security.policy import Action, Decision, Resource
@@ -223,14 +223,43 @@ class PrivacyService:
     def shield(self, p: Principal, texts: Sequence[str]) -> tuple[list[str], Shield | None]:
         """The texts with their personal data pseudonymised into one new table (None: the
         organisation does not pseudonymise prompts, or there was nothing to replace)."""
-        policy = self.policy(p.organisation)
-        if not policy.prompts:
-            return list(texts), None
+        result = self.shield_many([(p, texts)])[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def shield_many(
+        self, calls: Sequence[tuple[Principal, Sequence[str]]]
+    ) -> list[tuple[list[str], Shield | None] | BaseException]:
+        """``shield`` for several calls at once, their texts detected in one batch; each call's
+        result, or the error that call alone met (a vault write that failed)."""
+        policies = [self.policy(p.organisation) for p, _ in calls]
+        wanted = [
+            Wanted(text, None, tuple(policy.entities), policy.threshold)
+            for (_, texts), policy in zip(calls, policies, strict=True)
+            if policy.prompts
+            for text in texts
+        ]
+        found = iter(self.detector.detect_many(wanted) if wanted else [])
+        out: list[tuple[list[str], Shield | None] | BaseException] = []
+        for (p, texts), policy in zip(calls, policies, strict=True):
+            if not policy.prompts:
+                out.append((list(texts), None))
+                continue
+            detections = [next(found) for _ in texts]
+            try:
+                out.append(self._shield(p, texts, detections, policy))
+            except Exception as exc:  # this call fails; the others of the batch go on
+                out.append(exc)
+        return out
+
+    def _shield(
+        self, p: Principal, texts: Sequence[str], detections: Sequence[Detection], policy: PrivacyPolicy
+    ) -> tuple[list[str], Shield | None]:
         table = Pseudonyms()
         counts: Counter[str] = Counter()
         out: list[str] = []
-        for text in texts:
-            found = self.detector.detect(text, entities=policy.entities, threshold=policy.threshold)
+        for text, found in zip(texts, detections, strict=True):
             spans = table.known(text, found.spans)
             counts.update(s.entity for s in spans)
             out.append(self._anonymizer.apply(text, spans, Operator.PSEUDONYMIZE, pseudonyms=table)[0])
