@@ -53,20 +53,24 @@ def test_the_audit_verification_curve_reports_per_record_cost_and_draws_it(tmp_p
     assert "(img/audit-verification.png)" in text and (tmp_path / "img" / "audit-verification.png").exists()
 
 
-def test_the_peers_benchmark_pairs_rounds_by_repetition_and_flags_a_degraded_baseline() -> None:
+def test_the_peers_benchmark_pairs_rounds_by_repetition_and_notes_two_engines_apart() -> None:
     peers = _script("bench_peers")
 
-    def round_(rep: int, itl_ms: float, rate: float) -> object:
+    def round_(rep: int, itl_ms: float, rate: float, slots: tuple[int, ...] = ()) -> object:
         stream = peers.Stream(0.02, (itl_ms / 1000,) * 3, 4, int(rate), False)
-        return peers.Round(rep, (stream,), 1.0, 0.0)
+        return peers.Round(rep, (stream,), 1.0, 0.0, slots)
 
     figures = {t: peers.Figures() for t in peers.TARGETS}
     for n in peers.STREAMS:
         slow = n in (4, 8)  # the baseline decodes at half speed there
-        figures[peers.LLAMA].rounds[n] = [round_(rep, 40 if slow else 20, 100 + rep) for rep in (1, 2, 3)]
+        spread = (0, 2, 3, 7) if slow else (0, 1, 2, 3)
+        figures[peers.LLAMA].rounds[n] = [round_(rep, 40 if slow else 20, 100 + rep, spread) for rep in (1, 2, 3)]
         figures[peers.BARE].rounds[n] = [round_(rep, 20, 99 + rep) for rep in (1, 2, 3)]
         figures[peers.GARRISON].rounds[n] = [round_(rep, 20, 95 + 2 * rep) for rep in (3, 1, 2)]
-    assert list(peers.degraded(figures)) == [4, 8] and "too kind" in peers.degraded(figures)[4]
+    apart = peers.apart(figures)
+    assert list(apart) == [4, 8] and apart[4].startswith("the llama.cpp server decoded over 1.15x slower")
+    assert "0,2-3,7 | 0,2-3,7 | 0,2-3,7" in apart[4] and "count it as measured" in apart[4]
+    assert peers.runs((0, 1, 2, 5, 7, 8)) == "0-2,5,7-8" and peers.runs(()) == ""
     # ratios pair each round with the baseline's round of the same repetition, whatever the order
     assert peers.paired_ratios(figures, peers.GARRISON, 1) == [101 / 103, 97 / 101, 99 / 102]
     assert peers.ratio(figures, peers.GARRISON, 1) == 99 / 102

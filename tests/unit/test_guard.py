@@ -386,6 +386,34 @@ def test_the_hazard_prefilter_never_drops_a_category_whose_pattern_matches() -> 
     assert matched > 500  # the property was tested on texts that do match, not only on clean ones
 
 
+def test_the_prefilter_follows_groups_and_word_boundaries_so_common_words_do_not_wake_it() -> None:
+    """A term's starts go through its groups and keep its word boundaries: "who (?:visits|comes to
+    see)" starts with "who visits" or "who comes to see", not with "who "; "watch\\b" is not in
+    "watched". So a story's common words no longer make every later window be checked."""
+    from garrison.guard import builtin
+
+    def starts(alternative: str) -> set[tuple[str, bool, bool]] | None:
+        got = builtin._starts(alternative)
+        return None if got is None else {(st.text, st.lead, st.trail) for st in got}
+
+    assert starts(r"who (?:visits|comes to see)") == {("who visits", False, False), ("who comes to see", False, False)}
+    assert starts(r"\b(?:track|watch)\b[^.]{0,40}x") == {("track", True, True), ("watch", True, True)}
+    assert starts(r"ado(?:lescent)?") == {("ado", False, False), ("adolescent", False, False)}
+    assert starts(r"messages? d\.x") == {("messages d.x", False, False), ("message d.x", False, False)}
+    assert starts(r"(?:a|b)?c") == {("ac", False, False), ("bc", False, False), ("c", False, False)}
+    assert starts(r"[a-z]+ bomb") is None and starts(r"x*y") is None  # no fixed start
+    assert starts(r"(?:dès|quand) qu'?(?:il|elle)") == {
+        (f"{w} qu{a}{p}", False, False) for w in ("dès", "quand") for a in ("'", "") for p in ("il", "elle")
+    }
+    assert starts(r"(?:x(?:y|z)w|v)q") == {("xywq", False, False), ("xzwq", False, False), ("vq", False, False)}
+    assert starts(r"(?:(?:in|out)[a-z]|v)q") == {("in", False, False), ("out", False, False), ("vq", False, False)}
+    story = "the old keeper who watched the ships wrote down the names of the boats"
+    assert not BuiltinGuard.hazard_starts(story)
+    assert BuiltinGuard.hazard_starts("someone who visits her")
+    assert BuiltinGuard.hazard_starts("they watch")  # the word may go on in the next piece: a start
+    assert not builtin._boundary("watched", 5, open_edges=True) and builtin._boundary("watch", 5, open_edges=True)
+
+
 def test_skipping_the_check_of_a_window_without_hazard_terms_changes_no_release() -> None:
     """The output watch skips a window in which no hazard term has begun. Streamed piece by piece,
     every text of the guard's data sets (attacks, hazards, look-alikes; some with runs of spaces and

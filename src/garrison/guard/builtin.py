@@ -25,8 +25,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from garrison.core.guard import ALLOW, GuardAction, Verdict
@@ -552,35 +552,110 @@ def _top_level(pattern: str) -> list[str]:
     return [*out, pattern[start:]]
 
 
-def _starts(alternative: str) -> list[str] | None:
-    """The literal texts every match of ``alternative`` begins with (None: not fixed)."""
+@dataclass(frozen=True, slots=True)
+class _Start:
+    """A literal text every match of an alternative begins with, and whether the pattern puts a
+    word boundary right before it (``lead``) or right after it (``trail``)."""
+
+    text: str
+    lead: bool = False
+    trail: bool = False
+    whole: bool = False  # the text is all of the alternative: what follows its group may extend it
+
+
+_EXPANSIONS = 64  # starts per alternative at most; past that, the shorter starts are kept
+
+
+def _group_end(a: str, i: int) -> int:
+    """The index of the ``)`` closing the group opened at ``a[i]`` (-1: none)."""
+    depth, j = 0, i
+    while j < len(a):
+        if a[j] == "\\":
+            j += 2
+            continue
+        depth += (a[j] == "(") - (a[j] == ")")
+        if depth == 0:
+            return j
+        j += 1
+    return -1
+
+
+def _starts(alternative: str) -> list[_Start] | None:
+    """The starts of every match of ``alternative`` (None: a match may begin anywhere). Literal
+    characters, word boundaries and non-optional ``(?:a|b)`` groups are followed as far as they go
+    (a group's alternatives multiply the starts); anything else ends them."""
     a = alternative
-    while a.startswith("\\b"):
-        a = a[2:]
-    if a.startswith("(?:"):
-        depth, end = 0, -1
-        for i, c in enumerate(a):
-            depth += (c == "(") - (c == ")")
-            if depth == 0:
-                end = i
-                break
-        if end < 0 or a[end + 1 : end + 2] in ("?", "*", "{"):
-            return None  # an optional group: its matches may start after it
-        out: list[str] = []
-        for inner in _top_level(a[3:end]):
-            got = _starts(inner)
-            if got is None:
-                return None
-            out += got
-        return out
-    literal = ""
-    for i, c in enumerate(a):
-        if not (c.isalnum() or c in " '-/"):
+    states = [(_Start(""), True)]  # (start so far, may it still grow)
+    i, finished = 0, False
+    while True:
+        if i >= len(a):
+            finished = True
             break
-        if a[i + 1 : i + 2] in ("?", "*", "{"):
-            break  # the character is optional: the literal start ends before it
-        literal += c
-    return [literal] if literal else None
+        if not any(growing for _, growing in states):
+            break
+        if a.startswith("\\b", i):
+            states = [
+                (st, False)
+                if not growing
+                else (replace(st, lead=True), True)
+                if not st.text
+                else (replace(st, trail=True), False)
+                for st, growing in states
+            ]
+            i += 2
+            continue
+        if a.startswith("(?:", i):
+            close = _group_end(a, i)
+            after = a[close + 1 : close + 2] if close >= 0 else ""
+            if close < 0 or after in ("*", "{", "+"):
+                break  # a repeated group: the starts end before it
+            inner: list[_Start] = []
+            for option in _top_level(a[i + 3 : close]):
+                got = _starts(option)
+                if got is None:
+                    inner = []
+                    break
+                inner += got
+            if after == "?":
+                inner.append(_Start("", whole=True))  # an optional group: with it or without it
+            if not inner or len(states) * len(inner) > _EXPANSIONS:
+                break
+            grown: list[tuple[_Start, bool]] = []
+            for st, growing in states:
+                if not growing:
+                    grown.append((st, False))
+                    continue
+                for sub in inner:
+                    lead = st.lead or (not st.text and sub.lead)
+                    trail = sub.trail if sub.text else st.trail
+                    grown.append((_Start(st.text + sub.text, lead, trail), sub.whole and not sub.trail))
+            states = grown
+            i = close + (2 if after == "?" else 1)
+            continue
+        c, width = a[i], 1
+        if c == "\\" and i + 1 < len(a) and not a[i + 1].isalnum():
+            c, width = a[i + 1], 2  # an escaped punctuation character is itself
+        elif not (c.isalnum() or c in " '-/"):
+            break  # not a plain character: the starts end before it
+        after = a[i + width : i + width + 1]
+        if after in ("*", "{"):
+            break
+        if after == "?":  # an optional character: with it or without it
+            if 2 * len(states) > _EXPANSIONS:
+                break
+            states = [
+                option
+                for st, growing in states
+                for option in ([(replace(st, text=st.text + c), True), (st, True)] if growing else [(st, False)])
+            ]
+            i += width + 1
+            continue
+        repeated = after == "+"
+        states = [(replace(st, text=st.text + c), not repeated) if growing else (st, False) for st, growing in states]
+        i += width + (1 if repeated else 0)
+    if any(not st.text for st, _ in states):
+        return None
+    return [replace(st, whole=finished and growing) for st, growing in states]
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -601,8 +676,8 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return pattern(trie)
 
 
-def _prefilter() -> tuple[re.Pattern[str], dict[str, set[str]], tuple[str, ...]]:
-    starts: dict[str, set[str]] = {}
+def _prefilter() -> tuple[re.Pattern[str], dict[str, list[tuple[str, bool, bool]]], tuple[str, ...]]:
+    starts: dict[str, list[tuple[str, bool, bool]]] = {}
     always: list[str] = []
     for category, pattern in HAZARD_TERMS.items():
         found = [_starts(a) for a in _top_level(pattern)]
@@ -610,8 +685,8 @@ def _prefilter() -> tuple[re.Pattern[str], dict[str, set[str]], tuple[str, ...]]
             always.append(category)  # no fixed start: its pattern always runs
             continue
         for f in found:
-            for literal in f or ():
-                starts.setdefault(literal, set()).add(category)
+            for st in f or ():
+                starts.setdefault(st.text, []).append((category, st.lead, st.trail))
     return re.compile(f"(?=({_trie_pattern(starts)}))"), starts, tuple(always)
 
 
@@ -620,13 +695,37 @@ STARTS_LONGEST = max(len(start) for start in _STARTS)
 _ORDER = {category: i for i, category in enumerate(HAZARD_TERMS)}
 
 
+def _word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what ``\\w`` matches in a str pattern
+
+
+def _boundary(text: str, i: int, *, open_edges: bool) -> bool:
+    """Whether ``\\b`` holds at ``i``; at either end of a slice of a longer text (``open_edges``),
+    it may: the text around is unknown."""
+    if open_edges and (i == 0 or i == len(text)):
+        return True
+    before = i > 0 and _word(text[i - 1])
+    after = i < len(text) and _word(text[i])
+    return before != after
+
+
+def _start_matches(low: str, *, open_edges: bool = False) -> Iterator[str]:
+    """The categories of every start found in ``low`` (lowered text) with its word boundaries."""
+    for m in _STARTS_RE.finditer(low):
+        at, seen = m.start(), m.group(1)
+        for k in range(1, len(seen) + 1):
+            for category, lead, trail in _STARTS.get(seen[:k], ()):
+                if lead and not _boundary(low, at, open_edges=open_edges):
+                    continue
+                if trail and not _boundary(low, at + k, open_edges=open_edges):
+                    continue
+                yield category
+
+
 def _hazard_candidates(low: str) -> list[str]:
     """The categories whose pattern may match ``low`` (lowered text), in the patterns' order."""
     found: set[str] = set(_ALWAYS)
-    for m in _STARTS_RE.finditer(low):
-        seen = m.group(1)
-        for k in range(1, len(seen) + 1):
-            found.update(_STARTS.get(seen[:k], ()))
+    found.update(_start_matches(low))
     return sorted(found, key=_ORDER.__getitem__)
 
 
@@ -830,7 +929,7 @@ class BuiltinGuard:
         may change it: the check folds runs of spaces and removes invisible characters)."""
         if _ALWAYS or not text.isascii() or "  " in text or "\t" in text:
             return True
-        return _STARTS_RE.search(text.lower()) is not None
+        return next(_start_matches(text.lower(), open_edges=True), None) is not None
 
     @staticmethod
     def completions(fragment: str) -> tuple[str, ...]:
