@@ -766,6 +766,7 @@ def run(quick: bool = False, *, out: Path | None = None, reps: int | None = None
         notes += garrison.notes
     notes += sanity_notes(figures, max_tokens)
     notes += [f"At {n} streams {which}" for n, which in apart(figures).items()]
+    notes += slot_notes(figures)
     facts = machine(model, versions)
     text, _ = report(figures, facts, notes, quick, reps, max_tokens, cheap_s, out, time.monotonic() - started)
     return text
@@ -825,6 +826,22 @@ def apart(figures: dict[str, Figures]) -> dict[int, str]:
             f" control){slots}. The ratios at this concurrency count it as measured"
         )
     return out
+
+
+def slot_notes(figures: dict[str, Figures]) -> list[str]:
+    """Where the llama.cpp server put the streams of its own rounds, per concurrency (Garrison packs
+    them in the lowest slots by construction)."""
+    seen = {
+        n: [runs(r.slots) for r in sorted(figures[LLAMA].rounds.get(n, []), key=lambda r: r.rep) if r.slots]
+        for n in STREAMS
+    }
+    shown = "; ".join(f"{n} streams: {' | '.join(v)}" for n, v in seen.items() if v)
+    if not shown:
+        return []
+    return [
+        "The llama.cpp server's busy slots one second into each of its rounds, by repetition (its own choice"
+        f" of slot; a gap splits each decode step into one batch per run of slots): {shown}"
+    ]
 
 
 def machine(model: Path, versions: dict[str, str]) -> list[tuple[str, str]]:

@@ -71,6 +71,7 @@ def test_the_peers_benchmark_pairs_rounds_by_repetition_and_notes_two_engines_ap
     assert list(apart) == [4, 8] and apart[4].startswith("the llama.cpp server decoded over 1.15x slower")
     assert "0,2-3,7 | 0,2-3,7 | 0,2-3,7" in apart[4] and "count it as measured" in apart[4]
     assert peers.runs((0, 1, 2, 5, 7, 8)) == "0-2,5,7-8" and peers.runs(()) == ""
+    assert "8 streams: 0,2-3,7 | 0,2-3,7 | 0,2-3,7; 16 streams: 0-3 | 0-3 | 0-3" in peers.slot_notes(figures)[0]
     # ratios pair each round with the baseline's round of the same repetition, whatever the order
     assert peers.paired_ratios(figures, peers.GARRISON, 1) == [101 / 103, 97 / 101, 99 / 102]
     assert peers.ratio(figures, peers.GARRISON, 1) == 99 / 102
