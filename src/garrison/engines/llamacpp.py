@@ -128,6 +128,16 @@ class LlamaCppEngine:
         if self._closed:
             raise EngineUnavailable(f"engine for {self.name} is shut down")
 
+    def _launch(self, loop: asyncio.AbstractEventLoop, run: Callable[[], Any], slot: int | None) -> asyncio.Future[Any]:
+        """``run`` on a worker thread; its slot goes back if it cannot even be started (``run``
+        gives it back itself when llama.cpp has finished)."""
+        try:
+            return loop.run_in_executor(self._pool, run)
+        except BaseException:
+            if slot is not None:
+                self._slots.release(slot)
+            raise
+
     async def _call(
         self, method: Callable[[dict[str, Any]], Any], payload: dict[str, Any], *, slotted: bool = True
     ) -> dict[str, Any]:
@@ -147,13 +157,7 @@ class LlamaCppEngine:
                     self._slots.release(slot)  # llama.cpp has finished with it
 
         try:
-            try:
-                future = loop.run_in_executor(self._pool, run)
-            except BaseException:
-                if slot is not None:
-                    self._slots.release(slot)
-                raise
-            body = await future
+            body = await self._launch(loop, run, slot)
         except GarrisonError:
             raise
         except (ValueError, TypeError, KeyError, RuntimeError) as exc:
@@ -193,11 +197,7 @@ class LlamaCppEngine:
                 self._slots.release(slot)  # llama.cpp has finished with it
                 channel.put(_DONE)
 
-        try:
-            loop.run_in_executor(self._pool, run)
-        except BaseException:
-            self._slots.release(slot)
-            raise
+        self._launch(loop, run, slot)
         try:
             while True:
                 # everything that arrived since the last send goes out as one delta

@@ -83,9 +83,7 @@ class SlotPool:
                 if future.done():
                     continue
                 given = self._pick(key)
-                if given is None:  # cannot happen: one was just freed
-                    self._waiters.appendleft((loop, future, key))
-                    return
+                assert given is not None  # a slot was just freed
                 try:
                     loop.call_soon_threadsafe(self._deliver, future, given)
                 except RuntimeError:  # that loop is closed: nobody waits there any more

@@ -581,9 +581,10 @@ def _group_end(a: str, i: int) -> int:
 
 
 def _starts(alternative: str) -> list[_Start] | None:
-    """The starts of every match of ``alternative`` (None: a match may begin anywhere). Literal
-    characters, word boundaries and non-optional ``(?:a|b)`` groups are followed as far as they go
-    (a group's alternatives multiply the starts); anything else ends them."""
+    """The starts of every match of ``alternative`` (None: a match may begin anywhere). Literal and
+    escaped punctuation characters, word boundaries, ``(?:a|b)`` groups and optional characters or
+    groups are followed as far as they go (a group's alternatives, and an optional part's presence
+    or absence, multiply the starts); anything else ends them."""
     a = alternative
     states = [(_Start(""), True)]  # (start so far, may it still grow)
     i, finished = 0, False
