@@ -91,7 +91,7 @@ BARE = "Garrison, guards and privacy off"  # the same server with its output gua
 TARGETS = (LLAMA, LITELLM, GARRISON, BARE)
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
-REPS = 5  # repetitions: each a round of every target at every concurrency
+REPS = 7  # repetitions: each a round of every target at every concurrency (5 left medians ±3% apart at 1 stream)
 SINGLE = 8  # requests in a round at 1 stream, one after the other (4 strayed by ±8% between rounds)
 # bench.py's eight topics and eight more: sixteen streams get sixteen different prompts.
 PROMPT_TOPICS = (
