@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 import pytest
 
-from garrison.app import redact_logs, vault_key
+from garrison.app import Runtime, redact_logs, vault_key
 from garrison.config import Settings
 from garrison.core.clock import FixedClock
 from garrison.core.errors import ConfigurationError, InvalidRequest, NotFound
 from garrison.core.events import AccessEvent
 from garrison.core.privacy import Operator, PrivacyPolicy, Span
+from garrison.core.types import Principal
 from garrison.privacy import detector as detector_module
-from garrison.privacy.detector import Detector, PatternScanner, Wanted, load_pipeline
+from garrison.privacy.detector import Detection, Detector, PatternScanner, Wanted, load_pipeline
 from garrison.privacy.operators import Anonymizer, Pseudonyms, Restorer, reidentify
 from garrison.privacy.vault import Vault, ensure_vault_key, load_vault_key
 from garrison.service.privacy import Redactor, _policy
@@ -170,7 +172,7 @@ def test_language_detection_chooses_the_pipeline_per_paragraph() -> None:
 def test_a_batch_finds_exactly_what_one_text_at_a_time_finds() -> None:
     """detect_many (spaCy over the batch's blocks at once) against detect, over the first 240
     texts of the dev set (four languages), with per-text entities and thresholds."""
-    d = Detector()
+    d = Detector(cache_size=0)  # every call detects
     lines = (Path(__file__).parents[1] / "data" / "privacy" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines[:240]]
     texts.append(
@@ -185,6 +187,43 @@ def test_a_batch_finds_exactly_what_one_text_at_a_time_finds() -> None:
     assert sum(len(found.spans) for found in batched) > 200 and {"en", "de"} <= set(batched[-1].languages)
     with pytest.raises(ConfigurationError, match="is not one of"):
         d.detect_many([Wanted("x"), Wanted("y", "xx")])
+
+
+def test_a_conversation_resent_with_every_turn_is_detected_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What was detected in a message is kept (a keyed hash of the message and of what was asked,
+    never the text): the next turn detects only its new message, with the same spans."""
+    d = Detector(cache_size=3)
+    detected: list[str] = []
+    run = d._detect
+
+    def counting(items: Sequence[Wanted]) -> list[Detection]:
+        detected.extend(item.text for item in items)
+        return run(items)
+
+    monkeypatch.setattr(d, "_detect", counting)
+    turn1 = ["Mario Rossi reported a leak on pump 3.", "Mario Rossi reported a leak on pump 3."]
+    first = d.detect_many([Wanted(t) for t in turn1])
+    assert detected == turn1[:1]  # the same text twice in a batch: detected once
+    turn2 = [*turn1[:1], "Who was on shift with Jean Dupont in Lyon?"]
+    second = d.detect_many([Wanted(t) for t in turn2])
+    assert detected == [turn1[0], turn2[1]] and second[0] == first[0]
+    assert second == Detector(cache_size=0).detect_many([Wanted(t) for t in turn2])  # same as detected afresh
+    assert {"PERSON"} <= {s.entity for s in second[0].spans}
+    # what was asked is part of the key: other entities, threshold or language detect again
+    d.detect_many([Wanted(turn1[0], None, ("LOCATION",)), Wanted(turn1[0], None, None, 0.9)])
+    d.detect_many([Wanted(turn1[0], "en")])
+    assert detected[2:] == [turn1[0]] * 3
+    # nor is a detection shared between owners: a quicker answer must not tell who sent what
+    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00alice")])
+    assert detected[2:] == [turn1[0]] * 4
+    # at most cache_size entries, least recently used out; keys are digests, never the text
+    assert len(d._cache) == 3 and all(isinstance(k, bytes) and len(k) == 32 for k in d._cache)
+    assert not any(b"Rossi" in k for k in d._cache)
+    count = len(detected)
+    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00alice")])  # the latest entry: still there
+    assert len(detected) == count
+    d.detect_many([Wanted(turn2[1])])  # pushed out by the three after it: detected again
+    assert detected[count:] == [turn2[1]]
 
 
 def test_the_pipelines_run_only_what_the_entity_recogniser_needs() -> None:
@@ -236,3 +275,27 @@ async def test_documents_are_pseudonymised_at_ingestion_when_the_policy_asks(cli
     assert "Mario Rossi" in texts[plain.json()["id"]]  # ingested before the policy changed
     back = await client.post("/v1/privacy/reidentify", json={"text": stored, "pseudonyms": f"ps_{doc.json()['id']}"})
     assert back.status_code == 200 and "Mario Rossi" in back.json()["text"]
+
+
+def test_a_users_detections_are_reused_for_that_user_only(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same text from the same person is detected once; from anyone else, afresh: a quicker
+    answer from the cache must not tell one user what another sent."""
+    service = runtime.services.privacy
+    detected: list[str] = []
+    run = service.detector._detect
+
+    def counting(items: Sequence[Wanted]) -> list[Detection]:
+        detected.extend(item.text for item in items)
+        return run(items)
+
+    monkeypatch.setattr(service.detector, "_detect", counting)
+    alice = Principal("alice", "Alice", "user", organisation="mod-uk")
+    bob = Principal("bob", "Bob", "user", organisation="mod-uk")
+    alice_abroad = Principal("alice", "Alice", "user", organisation="mod-it")
+    text = "Mario Rossi reported a leak on pump 3."
+    first, _ = service.shield(alice, [text])
+    again, _ = service.shield(alice, [text, "And the filter?"])
+    assert detected == [text, "And the filter?"] and first[0] == again[0] and "Rossi" not in first[0]
+    service.shield(bob, [text])
+    service.shield(alice_abroad, [text])
+    assert detected == [text, "And the filter?", text, text]

@@ -18,8 +18,12 @@ every log line and audit record.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
+import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +62,7 @@ NOT_NAMES = frozenset(
 )
 MAX_BLOCK = 20_000  # characters per analyzer call: spaCy's memory grows with the text
 _BLOCKS = re.compile(r"\n\s*\n")
+CACHE_SIZE = 4096  # detections kept, least recently used first out (a few MB at most)
 
 
 def load_pipeline(language: str) -> Language:
@@ -117,6 +122,9 @@ class Wanted:
     language: str | None = None  # None: guessed per paragraph
     entities: tuple[str, ...] | None = None  # None: every entity
     threshold: float = 0.5
+    # who sent it: a detection is answered from the cache only for the same owner, since an answer
+    # from the cache is quicker, and that must not tell one user whether another sent a text
+    owner: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,7 @@ class Detector:
         *,
         default_language: str = "en",
         pipelines: dict[str, Language] | None = None,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.languages = tuple(languages)
         unknown = set(self.languages) - set(PIPELINES)
@@ -175,6 +184,13 @@ class Detector:
             default_score_threshold=0.0,
         )
         self._guesser = LanguageGuesser(self.languages, default=default_language)
+        # Chat clients send the whole conversation with every turn: what was detected in a message
+        # is kept, under a keyed hash of the message, its owner and what was asked, so each turn
+        # detects only its new text. The key is secret to this process and no text is kept.
+        self._cache: OrderedDict[bytes, Detection] = OrderedDict()
+        self._cache_size = max(0, cache_size)
+        self._cache_lock = threading.Lock()
+        self._cache_key = secrets.token_bytes(32)
 
     def language(self, text: str) -> str:
         return self._guesser.detect(text)
@@ -193,10 +209,40 @@ class Detector:
     def detect_many(self, items: Sequence[Wanted]) -> list[Detection]:
         """``detect`` for several texts at once: the spaCy pipeline of each language runs over all
         their blocks in one ``nlp.pipe`` batch (8 short prompts: 1.1 ms each instead of 1.9), the
-        recognisers per text. The spans are the same as one text at a time."""
+        recognisers per text. The spans are the same as one text at a time. A text already
+        detected with the same language, entities and threshold (the earlier turns of a
+        conversation) is answered from the cache."""
         for item in items:
             if item.language is not None and item.language not in self.languages:
                 raise ConfigurationError(f"language {item.language!r} is not one of {', '.join(self.languages)}")
+        if not self._cache_size:
+            return self._detect(items)
+        keys = [self._key(item) for item in items]
+        known: dict[bytes, Detection] = {}
+        with self._cache_lock:
+            for key in keys:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    known[key] = self._cache[key]
+        todo = {key: item for key, item in zip(keys, items, strict=True) if key not in known}  # each text once
+        if todo:
+            found = dict(zip(todo, self._detect(list(todo.values())), strict=True))
+            known |= found
+            with self._cache_lock:
+                self._cache.update(found)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return [known[key] for key in keys]
+
+    def _key(self, item: Wanted) -> bytes:
+        entities = None if item.entities is None else sorted(set(item.entities))
+        asked = repr((item.owner, item.language, entities, item.threshold)).encode()
+        digest = hashlib.blake2b(key=self._cache_key, digest_size=32)
+        digest.update(len(asked).to_bytes(4, "big") + asked)
+        digest.update(item.text.encode("utf-8", "surrogatepass"))
+        return digest.digest()
+
+    def _detect(self, items: Sequence[Wanted]) -> list[Detection]:
         blocks = [(i, *block) for i, item in enumerate(items) for block in self._blocks(item.text, item.language)]
         by_language: dict[str, list[int]] = {}
         for k, (_, _, _, lang) in enumerate(blocks):

@@ -235,8 +235,8 @@ class PrivacyService:
         result, or the error that call alone met (a vault write that failed)."""
         policies = [self.policy(p.organisation) for p, _ in calls]
         wanted = [
-            Wanted(text, None, tuple(policy.entities), policy.threshold)
-            for (_, texts), policy in zip(calls, policies, strict=True)
+            Wanted(text, None, tuple(policy.entities), policy.threshold, owner=f"{p.organisation}\x00{p.user_id}")
+            for (p, texts), policy in zip(calls, policies, strict=True)
             if policy.prompts
             for text in texts
         ]
