@@ -30,7 +30,7 @@ from garrison.engines.e5 import E5Engine
 from garrison.engines.fake import FakeEngine
 from garrison.engines.llamacpp import LlamaCppConfig, LlamaCppEngine
 from garrison.engines.openai_remote import RemoteOpenAIEngine
-from garrison.privacy.detector import Detector, PatternScanner
+from garrison.privacy.detector import CACHE_SIZE, Detector, PatternScanner
 from garrison.privacy.vault import KEY_FILE as VAULT_KEY_FILE
 from garrison.privacy.vault import Vault, ensure_vault_key, load_vault_key
 from garrison.security import egress
@@ -165,17 +165,20 @@ def single_threaded_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-_DETECTORS: dict[tuple[tuple[str, ...], str], Detector] = {}
+_DETECTORS: dict[tuple[tuple[str, ...], str, int], Detector] = {}
 _DETECTORS_LOCK = threading.Lock()
 
 
-def shared_detector(languages: tuple[str, ...], default: str) -> Detector:
+def shared_detector(languages: tuple[str, ...], default: str, cache: int = CACHE_SIZE) -> Detector:
     """One detector per process and configuration, built when first needed: its language models
-    (spaCy pipelines, lingua) take seconds to load and a few hundred MB, and hold no state."""
+    (spaCy pipelines, lingua) take seconds to load and a few hundred MB. Its only state is its
+    cache of detections, each a pure function of a text and what was asked, kept per user."""
     with _DETECTORS_LOCK:
-        found = _DETECTORS.get((languages, default))
+        found = _DETECTORS.get((languages, default, cache))
         if found is None:
-            found = _DETECTORS[(languages, default)] = Detector(languages, default_language=default)
+            found = _DETECTORS[(languages, default, cache)] = Detector(
+                languages, default_language=default, cache_size=cache
+            )
         return found
 
 
@@ -226,7 +229,7 @@ def build(
     privacy_repo = PrivacyRepository(db)
     languages = tuple(settings.privacy_languages)
     privacy = PrivacyService(
-        lambda: shared_detector(languages, settings.privacy_default_language),
+        lambda: shared_detector(languages, settings.privacy_default_language, settings.privacy_cache),
         Vault(privacy_repo, vault_key(data_dir, privacy_repo), clock),
         privacy_repo,
         authz,

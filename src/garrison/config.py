@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     privacy_default_language: str = Field(
         "en", description="The language of texts too short to tell, and of the patterns that redact logs."
     )
+    privacy_cache: int = Field(
+        4096,
+        ge=0,
+        le=1_000_000,
+        description="Detections of personal data kept (per user, under a keyed hash, least recently used out) so "
+        "that a conversation resent with every turn is detected once; 0 turns the cache off.",
+    )
     privacy_vault_days: float = Field(
         90.0,
         gt=0,

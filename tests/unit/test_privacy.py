@@ -299,3 +299,25 @@ def test_a_users_detections_are_reused_for_that_user_only(runtime: Runtime, monk
     service.shield(bob, [text])
     service.shield(alice_abroad, [text])
     assert detected == [text, "And the filter?", text, text]
+
+
+def test_the_cache_size_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import garrison.app as app_module
+
+    made: list[dict[str, object]] = []
+
+    class Recording:
+        def __init__(self, languages: tuple[str, ...], **kwargs: object) -> None:
+            made.append({"languages": languages, **kwargs})
+
+    monkeypatch.setattr(app_module, "Detector", Recording)
+    monkeypatch.setattr(app_module, "_DETECTORS", {})
+    monkeypatch.setenv("GARRISON_PRIVACY_CACHE", "0")
+    settings = Settings()
+    off = app_module.shared_detector(("en",), "en", settings.privacy_cache)
+    assert app_module.shared_detector(("en",), "en", 0) is off  # one per process and configuration
+    app_module.shared_detector(("en",), "en")
+    assert made == [
+        {"languages": ("en",), "default_language": "en", "cache_size": 0},
+        {"languages": ("en",), "default_language": "en", "cache_size": 4096},
+    ]
