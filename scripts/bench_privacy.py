@@ -135,7 +135,7 @@ def turn_times(detector: Detector, conversation: list[str]) -> list[float]:
     for turn in range(1, TURNS + 1):
         sent = conversation[: 2 * turn]  # system, then (question, answer) pairs, the last answer not yet
         started = time.perf_counter()
-        detector.detect_many([Wanted(t) for t in sent])
+        detector.detect_many([Wanted(t, owner="mod-uk\x00analyst") for t in sent])
         times.append((time.perf_counter() - started) * 1000)
     return times
 

@@ -190,8 +190,8 @@ def test_a_batch_finds_exactly_what_one_text_at_a_time_finds() -> None:
 
 
 def test_a_conversation_resent_with_every_turn_is_detected_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What was detected in a message is kept (a keyed hash of the message and of what was asked,
-    never the text): the next turn detects only its new message, with the same spans."""
+    """What was detected in a user's message is kept (a keyed hash of the message, its owner and
+    what was asked, never the text): the next turn detects only its new message, same spans."""
     d = Detector(cache_size=3)
     detected: list[str] = []
     run = d._detect
@@ -201,28 +201,31 @@ def test_a_conversation_resent_with_every_turn_is_detected_once(monkeypatch: pyt
         return run(items)
 
     monkeypatch.setattr(d, "_detect", counting)
+    alice = "mod-uk\x00alice"
     turn1 = ["Mario Rossi reported a leak on pump 3.", "Mario Rossi reported a leak on pump 3."]
-    first = d.detect_many([Wanted(t) for t in turn1])
+    first = d.detect_many([Wanted(t, owner=alice) for t in turn1])
     assert detected == turn1[:1]  # the same text twice in a batch: detected once
     turn2 = [*turn1[:1], "Who was on shift with Jean Dupont in Lyon?"]
-    second = d.detect_many([Wanted(t) for t in turn2])
+    second = d.detect_many([Wanted(t, owner=alice) for t in turn2])
     assert detected == [turn1[0], turn2[1]] and second[0] == first[0]
-    assert second == Detector(cache_size=0).detect_many([Wanted(t) for t in turn2])  # same as detected afresh
+    assert second == Detector(cache_size=0).detect_many([Wanted(t, owner=alice) for t in turn2])  # as afresh
     assert {"PERSON"} <= {s.entity for s in second[0].spans}
     # what was asked is part of the key: other entities, threshold or language detect again
-    d.detect_many([Wanted(turn1[0], None, ("LOCATION",)), Wanted(turn1[0], None, None, 0.9)])
-    d.detect_many([Wanted(turn1[0], "en")])
+    d.detect_many([Wanted(turn1[0], None, ("LOCATION",), owner=alice), Wanted(turn1[0], None, None, 0.9, alice)])
+    d.detect_many([Wanted(turn1[0], "en", owner=alice)])
     assert detected[2:] == [turn1[0]] * 3
-    # nor is a detection shared between owners: a quicker answer must not tell who sent what
-    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00alice")])
-    assert detected[2:] == [turn1[0]] * 4
+    # nor is a detection shared between owners (a quicker answer must not tell who sent what), and
+    # a text without an owner (a document, a one-off API call) is never kept
+    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00bob")])
+    d.detect_many([Wanted(turn1[0], "en"), Wanted(turn1[0], "en")])
+    assert detected[2:] == [turn1[0]] * 6
     # at most cache_size entries, least recently used out; keys are digests, never the text
     assert len(d._cache) == 3 and all(isinstance(k, bytes) and len(k) == 32 for k in d._cache)
     assert not any(b"Rossi" in k for k in d._cache)
     count = len(detected)
-    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00alice")])  # the latest entry: still there
+    d.detect_many([Wanted(turn1[0], "en", owner="mod-uk\x00bob")])  # the latest entry: still there
     assert len(detected) == count
-    d.detect_many([Wanted(turn2[1])])  # pushed out by the three after it: detected again
+    d.detect_many([Wanted(turn2[1], owner=alice)])  # pushed out by the three after it: detected again
     assert detected[count:] == [turn2[1]]
 
 

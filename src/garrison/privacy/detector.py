@@ -122,9 +122,10 @@ class Wanted:
     language: str | None = None  # None: guessed per paragraph
     entities: tuple[str, ...] | None = None  # None: every entity
     threshold: float = 0.5
-    # who sent it: a detection is answered from the cache only for the same owner, since an answer
-    # from the cache is quicker, and that must not tell one user whether another sent a text
-    owner: str = ""
+    # who sent it (a chat prompt's user): what was found is kept and reused for the same owner only,
+    # since an answer from the cache is quicker, and that must not tell one user whether another
+    # sent a text. None: not kept (documents, one-off API calls: texts that do not come back)
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,19 +210,20 @@ class Detector:
     def detect_many(self, items: Sequence[Wanted]) -> list[Detection]:
         """``detect`` for several texts at once: the spaCy pipeline of each language runs over all
         their blocks in one ``nlp.pipe`` batch (8 short prompts: 1.1 ms each instead of 1.9), the
-        recognisers per text. The spans are the same as one text at a time. A text already
-        detected with the same language, entities and threshold (the earlier turns of a
-        conversation) is answered from the cache."""
+        recognisers per text. The spans are the same as one text at a time. A text its owner sent
+        before, with the same language, entities and threshold (the earlier turns of a
+        conversation), is answered from the cache."""
         for item in items:
             if item.language is not None and item.language not in self.languages:
                 raise ConfigurationError(f"language {item.language!r} is not one of {', '.join(self.languages)}")
-        if not self._cache_size:
+        if not self._cache_size or all(item.owner is None for item in items):
             return self._detect(items)
-        keys = [self._key(item) for item in items]
-        known: dict[bytes, Detection] = {}
+        # an owned text is known by its keyed hash; one without an owner, by its place (never kept)
+        keys: list[bytes | int] = [i if item.owner is None else self._key(item) for i, item in enumerate(items)]
+        known: dict[bytes | int, Detection] = {}
         with self._cache_lock:
             for key in keys:
-                if key in self._cache:
+                if isinstance(key, bytes) and key in self._cache:
                     self._cache.move_to_end(key)
                     known[key] = self._cache[key]
         todo = {key: item for key, item in zip(keys, items, strict=True) if key not in known}  # each text once
@@ -229,7 +231,7 @@ class Detector:
             found = dict(zip(todo, self._detect(list(todo.values())), strict=True))
             known |= found
             with self._cache_lock:
-                self._cache.update(found)
+                self._cache.update((k, v) for k, v in found.items() if isinstance(k, bytes))
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return [known[key] for key in keys]
