@@ -108,6 +108,7 @@ def engine_factory(settings: Settings, models: ModelService, policy: egress.Egre
                 parallel=settings.llamacpp_parallel,
                 slot_context=min(settings.llamacpp_slot_context, record.context_length),
                 threads=settings.llamacpp_threads,
+                nice=settings.llamacpp_nice,
                 chat_template=record.chat_template,
                 embeddings=record.embeddings,
             )

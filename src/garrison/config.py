@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     llamacpp_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads llama.cpp uses."
     )
+    llamacpp_nice: int = Field(
+        5,
+        ge=0,
+        le=19,
+        description="How much lower llama.cpp's threads are scheduled than the gateway's (Linux nice): the "
+        "work of admitting a request (authentication, personal-data detection, guards) then goes before token "
+        "generation, which sharing the same cores would otherwise hold up; 0: the same priority.",
+    )
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest accepted request body (413 above).")
     max_messages: int = Field(256, ge=1, description="Most messages in one chat request.")
     max_prompt_chars: int = Field(200_000, ge=1, description="Most characters of text in one request.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -123,6 +124,34 @@ def llama_server(model_path: Path) -> Iterator[tuple[str, str]]:
     server = xl.Server(params)
     yield f"{server.listening_address}/v1", "peer-secret"
     del server
+
+
+def _nice_by_thread() -> dict[int, int]:
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        out[int(tid)] = int(stat[stat.rindex(")") + 2 :].split()[16])
+    return out
+
+
+async def test_llama_cpp_threads_run_at_a_lower_priority_than_the_gateway(model_path: Path) -> None:
+    """Every thread llama.cpp starts inherits the nice value of the thread that built its server;
+    the gateway's own threads (this one, the workers that call the engine) keep theirs."""
+    before = _nice_by_thread()
+    eng = LlamaCppEngine("smol", LlamaCppConfig(path=model_path, parallel=1, slot_context=512, threads=2, nice=5))
+    try:
+        answer = await eng.chat(chat("Say hello."))
+        assert answer.text
+        base = before[threading.get_native_id()]
+        assert _nice_by_thread()[threading.get_native_id()] == base
+        started = {tid: nice for tid, nice in _nice_by_thread().items() if tid not in before}
+        assert sum(nice == min(19, base + 5) for nice in started.values()) >= 2, started  # loop and compute
+        assert base in started.values(), started  # the worker that made the call
+    finally:
+        await eng.close()
 
 
 def test_e5_runs_on_its_own_libgomp_and_leaves_the_environment_alone(engine: LlamaCppEngine) -> None:

@@ -8,7 +8,9 @@ and free its slot.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +47,7 @@ class LlamaCppConfig:
     batch: int = 512
     chat_template: str | None = None
     embeddings: bool = True
+    nice: int = 0  # llama.cpp's threads this much lower than the gateway's (Linux; see _spawned)
 
 
 class LlamaCppEngine:
@@ -60,7 +63,9 @@ class LlamaCppEngine:
         self.capabilities = frozenset(caps)
         self._xl = xl
         try:
-            self._server: Any = xl.Server(self._params(config.parallel, embeddings=False))
+            self._server: Any = _spawned(
+                lambda: xl.Server(self._params(config.parallel, embeddings=False)), config.nice
+            )
         except Exception as exc:
             raise EngineUnavailable(f"llama.cpp could not load {config.path}: {exc}") from exc
         # Embeddings get their own single-slot context, created on first use: llama.cpp's mean
@@ -103,7 +108,7 @@ class LlamaCppEngine:
     def _embedding_server(self) -> Any:
         with self._embedder_lock:
             if self._embedder is None:
-                self._embedder = self._xl.Server(self._params(1, embeddings=True))
+                self._embedder = _spawned(lambda: self._xl.Server(self._params(1, embeddings=True)), self.config.nice)
             return self._embedder
 
     # -- helpers -------------------------------------------------------------------------------
@@ -282,6 +287,37 @@ class LlamaCppEngine:
     async def close(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _spawned(make: Callable[[], Any], nice: int) -> Any:
+    """``make()`` (a llama.cpp server) called on a thread of its own whose priority is first lowered
+    by ``nice`` (added to the thread's nice value, 19 at most): every thread llama.cpp starts from
+    there (its loop, its compute threads) inherits it, and no other thread of the process is
+    touched (on Linux the nice value is per thread).
+
+    Why: the gateway and the engine share the same cores. At equal priority, a prompt being
+    detected while other requests generate gets a fair share of a core at best: 4 streams sent
+    together waited 132 ms for their first token (median of 16 rounds), against 64 ms with the
+    engine at nice 5, for the same tokens/s."""
+    if nice <= 0 or not sys.platform.startswith("linux"):
+        return make()
+    made: list[Any] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+            made.append(make())
+        except BaseException as exc:  # raised again on the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="llamacpp-start", daemon=True)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return made[0]
 
 
 def _conversation(payload: dict[str, Any]) -> str | None:
