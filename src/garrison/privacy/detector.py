@@ -319,13 +319,6 @@ class Detector:
             paragraphs.append((pos, m.start()))
             pos = m.end()
         paragraphs.append((pos, len(text)))
-        guessed: dict[tuple[int, int], str] = {}
-
-        def guess(s: int, e: int) -> str:  # one paragraph that is the whole text is guessed once
-            if (s, e) not in guessed:
-                guessed[s, e] = self._guesser.detect(text[s:e])
-            return guessed[s, e]
-
         out: list[tuple[int, int, str]] = []
         for s, e in paragraphs:
             if e <= s:
@@ -333,9 +326,9 @@ class Detector:
             if language is not None:
                 lang = language
             elif e - s >= 40:
-                lang = guess(s, e)
-            else:  # too short to tell: the paragraph before, or the whole text's language
-                lang = out[-1][2] if out else guess(0, min(len(text), 4000))
+                lang = self._guesser.detect(text[s:e])
+            else:  # too short to tell: the paragraph before, or (asked only then) the whole text's language
+                lang = out[-1][2] if out else self._guesser.detect(text[:4000])
             while e - s > MAX_BLOCK:  # split a huge paragraph at a line or sentence end
                 cut = max(text.rfind("\n", s, s + MAX_BLOCK), text.rfind(". ", s, s + MAX_BLOCK) + 1)
                 cut = cut if cut > s else s + MAX_BLOCK
