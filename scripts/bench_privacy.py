@@ -15,10 +15,12 @@ Per prompt: the detector over each evaluation sentence on its own (about 140 cha
 chat prompt), p50 and p95: what pseudonymising a prompt adds to a request.
 
 A conversation: a chat client sends every earlier message again with each turn. The detection of
-a whole turn's messages at turns 1 to ``TURNS``, with the detector as served (earlier messages
-answered from its cache) against one without a cache, which detects them all every turn.
+a whole turn's messages at turns 1 to ``TURNS``, as served (the messages have an owner: earlier
+ones are answered from the detector's cache) against the same detector without an owner, which
+detects them all every turn.
 
-Every other figure is measured with the cache off, so that repeating a text measures detecting it.
+Every other figure detects texts without an owner, which are never cached: repeating a text
+measures detecting it.
 
 Run alone: ``python scripts/bench_privacy.py``; ``make bench`` adds its section.
 """
@@ -129,23 +131,22 @@ def conversations(texts: list[str]) -> list[list[str]]:
     return out
 
 
-def turn_times(detector: Detector, conversation: list[str]) -> list[float]:
-    """ms to detect the messages a client sends at each turn (system, history, the new question)."""
+def turn_times(detector: Detector, conversation: list[str], owner: str | None) -> list[float]:
+    """ms to detect the messages a client sends at each turn (system, history, the new question);
+    with an ``owner`` as the server sends them (cached), without one detected afresh."""
     times = []
     for turn in range(1, TURNS + 1):
         sent = conversation[: 2 * turn]  # system, then (question, answer) pairs, the last answer not yet
         started = time.perf_counter()
-        detector.detect_many([Wanted(t, owner="mod-uk\x00analyst") for t in sent])
+        detector.detect_many([Wanted(t, owner=owner) for t in sent])
         times.append((time.perf_counter() - started) * 1000)
     return times
 
 
-def conversation_lines(texts: list[str], cold: Detector) -> list[str]:
-    served = Detector()  # as the server builds it: with its cache
-    served.detect("warm-up: Mario Rossi")
+def conversation_lines(texts: list[str], detector: Detector) -> list[str]:
     convs = conversations(texts)
-    cached = [turn_times(served, c) for c in convs]
-    uncached = [turn_times(cold, c) for c in convs]
+    cached = [turn_times(detector, c, "mod-uk\x00analyst") for c in convs]
+    uncached = [turn_times(detector, c, None) for c in convs]
 
     def at(runs: list[list[float]], turn: int) -> float:
         return statistics.median(r[turn - 1] for r in runs)
@@ -163,7 +164,7 @@ def conversation_lines(texts: list[str], cold: Detector) -> list[str]:
         "again with each turn; the detector keeps what it found in a message (under a keyed hash, never the text),",
         "so a turn detects only the answer before it and the new question. Detection of the messages sent at a",
         "turn, ms, median over the conversations (in order: the system prompt is known from the second one on);",
-        "the baseline is the same detector without its cache, in the same run:",
+        "the baseline is the same detector, the same messages without an owner (never cached), in the same run:",
         "",
         "| turn | messages sent | without cache ms | as served ms | × faster |",
         "|---:|---:|---:|---:|---:|",
@@ -180,7 +181,7 @@ def run(chars: int = 100_000) -> str:
     doc = document(sentences, chars)
     before = rss_mb()
     t0 = time.perf_counter()
-    detector = Detector(cache_size=0)  # every figure below detects afresh, repeated texts too
+    detector = Detector()  # as served; texts without an owner (all but the conversation's) are never cached
     load_s = time.perf_counter() - t0
     detector.detect("warm-up: Mario Rossi")
     loaded = rss_mb()
