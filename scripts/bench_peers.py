@@ -20,8 +20,10 @@ so that later runs skip the install); they are never Garrison dependencies. All 
 the whole measurement and take load one at a time, interleaved: each repetition measures every
 concurrency, and at each concurrency the four targets run one round each, back to back, in a
 shuffled order (Garrison and its control are the same server, its policies switched through its
-API). A machine's slow drift and its fast and slow spells then hit every target alike, and each
-comparison is a ratio of rounds that ran seconds apart. Every process started here is stopped at
+API). At 1 stream the interleaving is finer: request by request, each request's four targets in a
+shuffled order, so that the requests compared ran about a second apart. A machine's slow drift
+and its fast and slow spells then hit every target alike, and each comparison is a ratio of
+rounds that ran seconds apart. Every process started here is stopped at
 the end, also on errors (process groups).
 
 Judged figures are medians of those paired ratios and differences against the llama.cpp server.
@@ -93,6 +95,8 @@ READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
 REPS = 7  # repetitions: each a round of every target at every concurrency (5 left medians ±3% apart at 1 stream)
 SINGLE = 8  # requests in a round at 1 stream, one after the other (4 strayed by ±8% between rounds)
+# At 1 stream the targets take turns request by request: rounds of 8 requests back to back (7 s
+# each) left the same server's tokens/s 0.91-1.06 of itself one round later.
 # bench.py's eight topics and eight more: sixteen streams get sixteen different prompts.
 PROMPT_TOPICS = (
     *TOPICS,
@@ -340,7 +344,7 @@ class Stream:
 class Round:
     rep: int  # the repetition it belongs to: its rounds at one concurrency ran back to back
     streams: tuple[Stream, ...]
-    seconds: float  # from sending the first request to the end of the last stream
+    seconds: float  # from sending the first request to the end of the last (1 stream: its requests' own times, summed)
     foreign_cpu_s: float  # CPU seconds used by other processes than the client and the target's
     slots: tuple[int, ...] = ()  # the llama.cpp server's busy slots, sampled once during the round
 
@@ -477,6 +481,42 @@ async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_token
     return Round(rep, tuple(streams), seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK"), slots)
 
 
+async def timed_stream(
+    client: httpx.AsyncClient, target: Target, job: Job, max_tokens: int
+) -> tuple[Stream, float, float]:
+    """One streamed request alone, with its wall time and the CPU seconds other processes used meanwhile."""
+    pids = [os.getpid(), *process_tree(target.roots)]
+    busy, ours = busy_ticks(), process_ticks(pids)
+    started = time.perf_counter()
+    stream = await one_stream(client, job, max_tokens)
+    seconds = time.perf_counter() - started
+    foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
+    return stream, seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK")
+
+
+async def single_rounds(
+    rep: int,
+    targets: dict[str, Target],
+    switch: Callable[[str], None],
+    clients: dict[str, httpx.AsyncClient],
+    max_tokens: int,
+) -> dict[str, Round]:
+    """The 1-stream round of every target, interleaved request by request: the first ``SINGLE``
+    prompts in turn, each sent to the four targets one after the other in a shuffled order. A
+    target's round is its ``SINGLE`` requests, timed each on its own."""
+    streams: dict[str, list[Stream]] = {name: [] for name in targets}
+    seconds = dict.fromkeys(targets, 0.0)
+    foreign = dict.fromkeys(targets, 0.0)
+    for i, job in enumerate(JOBS[:SINGLE]):
+        for name in request_order(rep, i):
+            switch(name)
+            stream, took, other = await timed_stream(clients[name], targets[name], job, max_tokens)
+            streams[name].append(stream)
+            seconds[name] += took
+            foreign[name] += other
+    return {name: Round(rep, tuple(streams[name]), seconds[name], foreign[name]) for name in targets}
+
+
 SLOT_PROBE_S = 1.0  # into a round: every stream has begun, none has ended
 
 
@@ -520,6 +560,13 @@ def rep_order(rep: int, n: int) -> list[str]:
     return order
 
 
+def request_order(rep: int, i: int) -> list[str]:
+    """The targets' order for the ``i``-th request of a 1-stream round: shuffled, reproducibly."""
+    order = list(TARGETS)
+    random.Random(f"{SEED}-{rep}-1-{i}").shuffle(order)
+    return order
+
+
 async def warm_up(targets: dict[str, Target], switch: Callable[[str], None], max_tokens: int) -> None:
     """Uncounted rounds at the highest and the lowest concurrency for every target (a fresh llama.cpp
     server's first lone request after a full round is slow to start)."""
@@ -534,19 +581,28 @@ async def warm_up(targets: dict[str, Target], switch: Callable[[str], None], max
 async def repetition(
     rep: int, targets: dict[str, Target], switch: Callable[[str], None], max_tokens: int, figures: dict[str, Figures]
 ) -> None:
-    """Every concurrency once; at each, every target one round, back to back, in a shuffled order."""
+    """Every concurrency once; at each, every target one round, back to back, in a shuffled order
+    (at 1 stream, taking turns request by request: ``single_rounds``)."""
     clients = {name: client_for(target) for name, target in targets.items()}
+
+    def record(name: str, n: int, r: Round) -> None:
+        figures[name].rounds.setdefault(n, []).append(r)
+        log(
+            f"  rep {rep} {SHORT[name]:>2} {n:2d} streams: {r.tokens} tokens in {r.seconds:.2f} s ="
+            f" {r.rate:.1f} tok/s, TTFT p50 {r.ttft_ms:.0f} ms, ITL p50 {r.itl_ms:.1f} ms"
+            f" (other processes: {r.foreign:.1%} of the CPU{f'; {r.retries} retried' if r.retries else ''})"
+        )
+
     try:
         for n in STREAMS:
+            if n == 1:
+                rounds = await single_rounds(rep, targets, switch, clients, max_tokens)
+                for name in TARGETS:
+                    record(name, n, rounds[name])
+                continue
             for name in rep_order(rep, n):
                 switch(name)
-                r = await run_round(clients[name], targets[name], n, max_tokens, rep)
-                figures[name].rounds.setdefault(n, []).append(r)
-                log(
-                    f"  rep {rep} {SHORT[name]:>2} {n:2d} streams: {r.tokens} tokens in {r.seconds:.2f} s ="
-                    f" {r.rate:.1f} tok/s, TTFT p50 {r.ttft_ms:.0f} ms, ITL p50 {r.itl_ms:.1f} ms"
-                    f" (other processes: {r.foreign:.1%} of the CPU{f'; {r.retries} retried' if r.retries else ''})"
-                )
+                record(name, n, await run_round(clients[name], targets[name], n, max_tokens, rep))
     finally:
         for client in clients.values():
             await client.aclose()
@@ -944,7 +1000,8 @@ def report(
     ok_latency = ok_ttft and g_cheap < l_cheap
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     quick_note = " **Quick run (`--quick`): one repetition, short answers; not the figures to judge.**" if quick else ""
-    orders = "; ".join(f"{n}: {' '.join(SHORT[t] for t in rep_order(1, n))}" for n in STREAMS)
+    orders = "; ".join(f"{n}: {' '.join(SHORT[t] for t in rep_order(1, n))}" for n in STREAMS if n > 1)
+    firsts = ", ".join(" ".join(SHORT[t] for t in request_order(1, i)) for i in range(2))
     lines = [
         "## Peers: Garrison, llama.cpp server and LiteLLM",
         "",
@@ -974,7 +1031,8 @@ def report(
         f'{max(STREAMS)} prompts for every target ("Write a long story about ..."; *n* streams send the first *n*',
         f"together; at 1 stream a round is {SINGLE} requests one after the other, the first {SINGLE} prompts).",
         f"A lean client (httpx, one JSON decode per server-sent event) at nice {CLIENT_NICE} on the same two cores.",
-        "Tokens/s: completion tokens from each stream's final usage chunk, summed, over the wall time of the round.",
+        "Tokens/s: completion tokens from each stream's final usage chunk, summed, over the wall time of the round",
+        "(at 1 stream: over the sum of its requests' own times).",
         "TTFT: request sent to first content chunk, median over the round's streams. ITL: gaps between content",
         "chunks within a stream (median of the per-stream medians; p95 of all gaps of the round). Tokens per",
         "chunk > 1: the server sends several tokens per event. Garrison's output guard checks every piece before",
@@ -984,7 +1042,9 @@ def report(
         "Interleaved: every server runs throughout and only one takes load at a time. Each repetition runs every",
         "concurrency once, and at each concurrency the four targets one round each, back to back, in a shuffled",
         f"order (repetition 1: {orders}; G: Garrison, G0: its control, L: llama.cpp alone, P: LiteLLM in front",
-        f"of it). Uncounted warm-up rounds of {top} streams and of {min(STREAMS)} for every target first. Tokens/s,",
+        "of it). At 1 stream the targets take turns request by request, each prompt's four requests in a shuffled",
+        f"order (repetition 1 begins {firsts}), so that the requests compared ran about a second apart.",
+        f"Uncounted warm-up rounds of {top} streams and of {min(STREAMS)} for every target first. Tokens/s,",
         "TTFT, ITL and chunk sizes: median of the repetitions (min–max). **÷ llama.cpp** and **TTFT added**: the",
         "median over the repetitions of the ratio (difference) to the llama.cpp round that ran seconds before or",
         f"after; per repetition in the next column. {reps} repetition{'s' if reps > 1 else ''}.",

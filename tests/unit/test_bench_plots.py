@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +81,31 @@ def test_the_peers_benchmark_pairs_rounds_by_repetition_and_notes_two_engines_ap
     assert peers.ratio(figures, peers.GARRISON, 1) == 99 / 102
     assert len({tuple(peers.rep_order(1, n)) for n in peers.STREAMS}) > 1  # shuffled per concurrency
     assert sorted(peers.rep_order(2, 4)) == sorted(peers.TARGETS) and peers.rep_order(2, 4) == peers.rep_order(2, 4)
+
+
+def test_the_peers_benchmark_takes_turns_request_by_request_at_one_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    peers = _script("bench_peers")
+    sent: list[tuple[str, str]] = []  # (target, prompt), in the order the requests went out
+    switched: list[str] = []
+
+    async def timed_stream(client: object, target: Any, job: Any, max_tokens: int) -> tuple[object, float, float]:
+        sent.append((target.name, job.prompt))
+        took = 0.5 + len(sent) / 100
+        return peers.Stream(0.01, (0.005,), 10, 10, False), took, 0.001
+
+    monkeypatch.setattr(peers, "timed_stream", timed_stream)
+    targets = {name: peers.Target(name, "http://x", {}, (), ()) for name in peers.TARGETS}
+    rounds = asyncio.run(peers.single_rounds(3, targets, switched.append, dict.fromkeys(targets), 128))
+
+    assert switched == [name for name, _ in sent]  # each request after switching to its target
+    assert len(sent) == peers.SINGLE * len(peers.TARGETS)
+    for i in range(peers.SINGLE):  # every prompt goes to the four targets before the next prompt
+        turn = sent[i * len(peers.TARGETS) : (i + 1) * len(peers.TARGETS)]
+        assert {p for _, p in turn} == {peers.JOBS[i].prompt}
+        assert [name for name, _ in turn] == peers.request_order(3, i)
+    assert len({tuple(peers.request_order(3, i)) for i in range(peers.SINGLE)}) > 1  # shuffled per request
+    for name, r in rounds.items():
+        assert r.rep == 3 and r.tokens == 10 * peers.SINGLE
+        mine = [k for k, (target, _) in enumerate(sent, 1) if target == name]
+        assert r.seconds == pytest.approx(sum(0.5 + k / 100 for k in mine))  # its own requests' times only
+        assert r.foreign_cpu_s == pytest.approx(0.001 * peers.SINGLE)
