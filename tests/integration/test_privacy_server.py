@@ -17,6 +17,7 @@ from garrison.app import Runtime, build, create_asgi
 from garrison.config import Settings
 from garrison.core.types import ChatRequest, CompletionRequest
 from garrison.engines.fake import FakeEngine
+from garrison.service.gateway import DETECT_BATCH
 from garrison.store.models import ModelRepository
 from tests.conftest import fake_record, person, serve_in_thread
 
@@ -141,6 +142,7 @@ def test_a_burst_of_calls_is_detected_together_and_each_keeps_its_own_table(
     assert len(seen) == len(results)
     assert all("<PERSON_1>" in text and not any(n in text for n in names) for text in seen)
     assert detecting.items - before == len(results)
+    assert detecting.largest <= DETECT_BATCH < len(results)  # 12 calls at once: more than one batch
 
 
 def test_policy_switches_prompts_off_and_keeps_pseudonymised_text_in_the_audit_log(

@@ -48,7 +48,7 @@ async def test_what_queues_while_the_worker_is_busy_runs_as_one_batch_in_order()
     assert await first == 0
     assert await asyncio.gather(*rest) == [10, 20, 30, 40, 50]
     assert held.seen == [[0], [1, 2, 3, 4, 5]]
-    assert (held.queue.batches, held.queue.items) == (2, 6)
+    assert (held.queue.batches, held.queue.items, held.queue.largest) == (2, 6, 5)
     held.queue.close()
 
 

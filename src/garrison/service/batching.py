@@ -31,8 +31,9 @@ class BatchQueue(Generic[T, R]):
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
-        self.batches = 0  # how many batches ran, and how many items they held (for tests, metrics)
+        self.batches = 0  # how many batches ran, how many items they held, the most in one (tests, metrics)
         self.items = 0
+        self.largest = 0
 
     async def submit(self, item: T) -> R:
         """The item's result, or its error raised; a cancelled caller's item is skipped if it has
@@ -77,6 +78,7 @@ class BatchQueue(Generic[T, R]):
                 results = [exc] * len(batch)
             self.batches += 1
             self.items += len(batch)
+            self.largest = max(self.largest, len(batch))
             for (loop, future, _), result in zip(batch, results, strict=True):
                 with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits there
                     loop.call_soon_threadsafe(_settle, future, result)
