@@ -90,8 +90,9 @@ class Gateway:
     ) -> None:
         self._guard_model = guard_model
         # Personal-data detection (spaCy) is CPU work under the GIL: one thread, first come first
-        # served, and what queued while it was busy is detected as one batch (service/batching.py),
-        # at most DETECT_BATCH calls: a burst's first calls reach the engine sooner.
+        # served, and what queued while it was busy is detected as one batch (service/batching.py)
+        # of at most DETECT_BATCH calls, whose results wait up to DETECT_HOLD_S for the calls
+        # queued behind them.
         self._detecting: BatchQueue[tuple[Principal, Sequence[str]], tuple[list[str], Shield | None]] | None = (
             BatchQueue(privacy.shield_many, name="garrison-detect", max_batch=DETECT_BATCH, hold=DETECT_HOLD_S)
             if privacy is not None
