@@ -466,9 +466,20 @@ async def read(response: httpx.Response, started: float, retried: bool) -> Strea
     return Stream(first - started, tuple(gaps), chunks, tokens, retried)
 
 
-async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_tokens: int, rep: int) -> Round:
+def foreign_meter(target: Target) -> Callable[[], float]:
+    """From now: the CPU seconds used by other processes than this client and the target's."""
     pids = [os.getpid(), *process_tree(target.roots)]
     busy, ours = busy_ticks(), process_ticks(pids)
+
+    def since() -> float:
+        foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
+        return max(0, foreign) / os.sysconf("SC_CLK_TCK")
+
+    return since
+
+
+async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_tokens: int, rep: int) -> Round:
+    foreign = foreign_meter(target)
     started = time.perf_counter()
     probe = asyncio.create_task(busy_slots(target.slots_url)) if target.slots_url and n > 1 else None
     if n == 1:  # one stream at a time, SINGLE of them: a lone 128-token answer is over in a second
@@ -476,22 +487,20 @@ async def run_round(client: httpx.AsyncClient, target: Target, n: int, max_token
     else:
         streams = await asyncio.gather(*(one_stream(client, job, max_tokens) for job in JOBS[:n]))
     seconds = time.perf_counter() - started
-    foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
+    other = foreign()
     slots = await probe if probe is not None else ()
-    return Round(rep, tuple(streams), seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK"), slots)
+    return Round(rep, tuple(streams), seconds, other, slots)
 
 
 async def timed_stream(
     client: httpx.AsyncClient, target: Target, job: Job, max_tokens: int
 ) -> tuple[Stream, float, float]:
     """One streamed request alone, with its wall time and the CPU seconds other processes used meanwhile."""
-    pids = [os.getpid(), *process_tree(target.roots)]
-    busy, ours = busy_ticks(), process_ticks(pids)
+    foreign = foreign_meter(target)
     started = time.perf_counter()
     stream = await one_stream(client, job, max_tokens)
     seconds = time.perf_counter() - started
-    foreign = (busy_ticks() - busy) - (process_ticks(pids) - ours)
-    return stream, seconds, max(0, foreign) / os.sysconf("SC_CLK_TCK")
+    return stream, seconds, foreign()
 
 
 async def single_rounds(
